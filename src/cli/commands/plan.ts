@@ -1,0 +1,67 @@
+// `tune plan`: read (live or snapshot), resolve profiles, decide, render. Writes nothing.
+import * as fs from 'node:fs';
+import { UserError } from '../../core/errors.js';
+import { DEFAULT_OWNED_FILE } from '../../core/owned-file.js';
+import { planTuning, type Plan } from '../../core/planner.js';
+import { resolveRequest } from '../../core/profile-resolver.js';
+import { renderPlan } from '../../core/render-plan.js';
+import { allRules } from '../../core/rules/index.js';
+import { parseSnapshotJson, type Snapshot } from '../../core/snapshot.js';
+import { createProfileLoader } from '../../system/profile-store.js';
+import { readSnapshot } from '../../system/snapshot-reader.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+
+export interface PlanFlags {
+  profile?: string[];
+  set?: string[];
+  allow?: string[];
+  root?: string;
+  snapshot?: string;
+  file?: string;
+  json?: boolean;
+  detailedExitcode?: boolean;
+}
+
+/** Builds the plan from flags: the one path shared by `plan` and (later) `apply`. */
+export function buildPlan(ctx: CliContext, flags: PlanFlags): Plan {
+  const profiles = flags.profile ?? [];
+  const overrides = flags.set ?? [];
+  if (!profiles.length && !overrides.length) throw new UserError('nothing to plan: give --profile NAME or --set KEY=VALUE (see `tune profiles`)');
+  if (flags.snapshot && flags.root) throw new UserError('--snapshot and --root are mutually exclusive');
+  const ownedFile = flags.file ?? DEFAULT_OWNED_FILE;
+  if (!ownedFile.startsWith('/') || ownedFile.includes('\0') || ownedFile.split('/').includes('..'))
+    throw new UserError(`--file must be an absolute path without "..", got "${ownedFile}"`);
+  const root = ctx.root(flags.root);
+  const request = resolveRequest(profiles, overrides, createProfileLoader(root));
+  const snapshot = flags.snapshot
+    ? loadSnapshotFile(flags.snapshot)
+    : readSnapshot({ root, now: ctx.now(), keys: request.settings.map((s) => s.key) });
+  for (const s of request.settings) {
+    if (!(s.key in snapshot.sysctl)) snapshot.sysctl[s.key] = { state: 'absent', writable: false };
+  }
+  return planTuning(snapshot, request, allRules, ctx.now(), { ownedFile, allow: flags.allow ?? [], overrides });
+}
+
+/** Reads a snapshot written by `tune snapshot`. */
+export function loadSnapshotFile(file: string): Snapshot {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read snapshot (${(e as NodeJS.ErrnoException).code})`, { file });
+  }
+  return parseSnapshotJson(text, file);
+}
+
+/** The plan's exit code: refusals first, then pending changes when --detailed-exitcode asks for it. */
+export function planExitCode(plan: Plan, detailed: boolean): number {
+  if (plan.summary.refusedAny) return EXIT.REFUSED;
+  return detailed && plan.summary.pending ? EXIT.PENDING : EXIT.OK;
+}
+
+export function runPlan(ctx: CliContext, flags: PlanFlags): number {
+  const plan = buildPlan(ctx, flags);
+  ctx.out(flags.json ? JSON.stringify(plan, null, 2) + '\n' : renderPlan(plan, ctx.style));
+  return planExitCode(plan, flags.detailedExitcode === true);
+}

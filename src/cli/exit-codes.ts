@@ -1,0 +1,16 @@
+// Exit codes, documented in docs/exit-codes.md and every command's --help.
+
+export const EXIT = {
+  OK: 0,
+  RUNTIME: 1,
+  USAGE: 2,
+  PENDING: 3,
+  REFUSED: 4,
+} as const;
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0  success (no changes, or changes without --detailed-exitcode)
+  1  runtime error (cannot read the host, I/O failure)
+  2  usage error or bad input (bad profile, key or value; the message names file:line: key)
+  3  changes pending (only with --detailed-exitcode)
+  4  something asked for was refused by a safety rule`;

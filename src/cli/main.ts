@@ -1,0 +1,96 @@
+// The CLI entry: commander wiring, lazy command loading, and the one place that sets the exit code.
+import { Command, CommanderError, Option } from 'commander';
+import { ReportedFailure, UserError } from '../core/errors.js';
+import { collect } from './collect.js';
+import { processContext, type CliContext } from './context.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+
+const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n\n${EXIT_CODES_HELP}\n`;
+
+/** Builds the command tree. Each action loads its module only when it runs, so --help stays fast. */
+export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
+  const program = new Command('tune')
+    .description('Plan, apply and roll back Linux kernel network tuning (sysctl) safely.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) })
+    .exitOverride();
+
+  const rootOption = () => new Option('--root <dir>', 'read the host under DIR (a fixture tree laid out like /); also TUNE_ROOT');
+
+  program
+    .command('plan')
+    .description('Show what tuning would change and why (a dry run: writes nothing).')
+    .option('-p, --profile <name>', 'profile name or path; repeat to compose, later wins', collect, [])
+    .option('--set <key=value>', 'override one key after the profiles; repeatable', collect, [])
+    .option('--allow <rule>', 'override an overridable refusal by rule id; repeatable', collect, [])
+    .addOption(rootOption())
+    .option('--snapshot <file>', 'plan offline from a snapshot written by `tune snapshot` (no host access)')
+    .option('--file <path>', 'the file tune owns', '/etc/sysctl.d/99-tune.conf')
+    .option('--json', 'print the plan as JSON (docs/json.md)')
+    .option('--detailed-exitcode', 'exit 3 when changes are pending (for CI)')
+    .addHelpText(
+      'after',
+      examples([
+        'tune plan --profile short-connection-api',
+        'tune plan -p proxy --set net.core.somaxconn=8192 --json',
+        'tune plan -p short-connection-api --snapshot host.json --detailed-exitcode',
+      ]),
+    )
+    .action(async (flags) => setExit((await import('./commands/plan.js')).runPlan(ctx, flags)));
+
+  program
+    .command('snapshot')
+    .description('Capture this host (runtime values, sysctl.d files, environment) as versioned JSON.')
+    .option('-o, --output <file>', 'write to FILE instead of standard output')
+    .option('--all', 'also record every key under net., vm., fs.file-max and fs.nr_open')
+    .addOption(rootOption())
+    .addHelpText('after', examples(['tune snapshot -o host.json', 'tune plan -p proxy --snapshot host.json']))
+    .action(async (flags) => setExit((await import('./commands/snapshot.js')).runSnapshot(ctx, flags)));
+
+  const profiles = program
+    .command('profiles')
+    .description('List the available profiles (shipped, /etc/tune/profiles).')
+    .option('--json', 'print as JSON')
+    .addOption(rootOption())
+    .addHelpText('after', examples(['tune profiles', 'tune profiles show proxy --json']))
+    .action(async (flags) => setExit((await import('./commands/profiles.js')).runProfilesList(ctx, flags)));
+  profiles
+    .command('show <name>')
+    .description('Show the resolved settings of a profile, with reasons and where each came from.')
+    .option('--json', 'print as JSON')
+    .addOption(rootOption())
+    .addHelpText('after', examples(['tune profiles show short-connection-api']))
+    .action(async (name, flags) => setExit((await import('./commands/profiles.js')).runProfilesShow(ctx, name, { ...profiles.opts(), ...flags })));
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. User errors print one line; bugs print their stack. */
+export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
+  let code: number = EXIT.OK;
+  const program = buildProgram(ctx, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      return EXIT.USAGE;
+    }
+    if (e instanceof UserError) {
+      ctx.err(`${e.location.file === undefined ? 'tune: ' : ''}${e.format()}\n`);
+      return e.exitCode;
+    }
+    if (e instanceof ReportedFailure) return e.exitCode;
+    ctx.err(`tune: internal error (a bug; please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
+    return EXIT.RUNTIME;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    () => (process.exitCode = EXIT.RUNTIME),
+  );
+}

@@ -1,0 +1,11 @@
+// Every safety rule, in the order their findings are listed.
+import { bootRules } from './boot-rules.js';
+import { hostRules } from './host-rules.js';
+import { memoryRules } from './memory-rules.js';
+import { portRules } from './port-rules.js';
+import { queueRules } from './queue-rules.js';
+import type { Rule } from './rule.js';
+import { scopeRules } from './scope-rules.js';
+import { timeWaitRules } from './time-wait-rules.js';
+
+export const allRules: Rule[] = [...scopeRules, ...timeWaitRules, ...portRules, ...memoryRules, ...queueRules, ...hostRules, ...bootRules];

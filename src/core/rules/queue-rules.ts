@@ -1,0 +1,54 @@
+// Accept and SYN queues: somaxconn is read at listen(); syn_backlog is moot with syncookies; cookies stay on.
+import { effectiveInt, whenPlanned, type Rule } from './rule.js';
+
+const isLoopback = (addr: string): boolean => addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.');
+
+export const queueRules: Rule[] = [
+  {
+    id: 'SOMAXCONN_NEEDS_RELISTEN',
+    severity: 'info',
+    summary: 'somaxconn caps the backlog at listen() time: running listeners keep their queue until they listen again.',
+    check: (ctx) =>
+      whenPlanned(ctx, 'net.core.somaxconn', (p) => {
+        const ports = [...new Set(ctx.snapshot.env.listeners.map((l) => l.port))].sort((a, b) => a - b);
+        return {
+          key: p.key,
+          message: `the accept queue is min(application backlog, somaxconn), fixed when the service calls listen(): restart the listeners${ports.length ? ` (ports ${ports.slice(0, 10).join(', ')}${ports.length > 10 ? ', ...' : ''})` : ''} and check that they ask for a backlog this large.`,
+          evidence: { listeners: ports.length },
+        };
+      }),
+  },
+  {
+    id: 'SYN_BACKLOG_WITH_SYNCOOKIES',
+    severity: 'warn',
+    summary: 'tcp_max_syn_backlog is effectively unused while tcp_syncookies is on.',
+    check: (ctx) =>
+      whenPlanned(ctx, 'net.ipv4.tcp_max_syn_backlog', (p) => {
+        const cookies = effectiveInt(ctx, 'net.ipv4.tcp_syncookies');
+        return cookies === undefined || cookies === 0
+          ? undefined
+          : {
+              key: p.key,
+              message: `with tcp_syncookies=${cookies} the SYN queue is bounded by the listener's backlog (somaxconn), not by tcp_max_syn_backlog; this change has little effect. Raise somaxconn and the application's backlog instead.`,
+              evidence: { tcp_syncookies: cookies },
+            };
+      }),
+  },
+  {
+    id: 'SYNCOOKIES_DISABLED',
+    severity: 'refuse',
+    overridable: true,
+    summary: 'Turning tcp_syncookies off on a host with non-loopback listeners exposes it to SYN floods.',
+    check: (ctx) =>
+      whenPlanned(ctx, 'net.ipv4.tcp_syncookies', (p) => {
+        const exposed = ctx.snapshot.env.listeners.filter((l) => !isLoopback(l.address));
+        return p.target !== '0' || !exposed.length
+          ? undefined
+          : {
+              key: p.key,
+              message: `tcp_syncookies=0 lets a SYN flood fill the queue of the ${exposed.length} listener(s) reachable from outside. Keep it at 1; --allow to override.`,
+              evidence: { exposedListeners: exposed.length },
+            };
+      }),
+  },
+];

@@ -1,0 +1,97 @@
+// The Snapshot: everything the planner knows about a host, from a live read or a JSON file (schema-versioned).
+import { UserError } from './errors.js';
+
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+/** A runtime value under /proc/sys as read: absent keys do not exist on this kernel (or module not loaded). */
+export interface RuntimeValue {
+  state: 'ok' | 'absent' | 'unreadable';
+  value?: string;
+  /** False when the file or its mount is read-only (global keys inside a container, /proc/sys mounted ro). */
+  writable: boolean;
+}
+
+/** One entry of a sysctl.d directory or /etc/sysctl.conf, as found (symlinks and masks kept as they are). */
+export interface ConfigFile {
+  path: string;
+  dir: string;
+  name: string;
+  kind: 'file' | 'symlink';
+  /** The symlink's target text, e.g. `/dev/null` for a mask or `../sysctl.conf`. */
+  target?: string;
+  /** The text read (following symlinks under the root); undefined when dangling or unreadable. */
+  content?: string;
+  error?: string;
+}
+
+export interface Listener {
+  family: 4 | 6;
+  address: string;
+  port: number;
+}
+
+/** The evidence that makes a change safe or not. */
+export interface Environment {
+  /** True in the host's initial network namespace, false in a container's, null when unknown. */
+  initialNetns: boolean | null;
+  netnsEvidence: string;
+  container: { detected: boolean; evidence: string[] };
+  nat: { detected: boolean; evidence: string[] };
+  modules: string[];
+  listeners: Listener[];
+  memTotalKiB: number | null;
+  pageSize: number;
+  /** Highest hard RLIMIT_NOFILE seen (PID 1 and systemd defaults), null when unknown. */
+  nofileHardMax: number | null;
+}
+
+export interface Snapshot {
+  schemaVersion: number;
+  takenAt: string;
+  hostname: string;
+  root: string;
+  kernel: { release: string };
+  sysctl: Record<string, RuntimeValue>;
+  config: ConfigFile[];
+  env: Environment;
+}
+
+/** Reads a snapshot from JSON text; a wrong or unknown shape is a user error naming the file. */
+export function parseSnapshotJson(text: string, file: string): Snapshot {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`not valid JSON (${(e as Error).message})`, { file });
+  }
+  const bad = (why: string): never => {
+    throw new UserError(`not a tune snapshot: ${why}`, { file });
+  };
+  if (!isObject(data)) return bad('expected a JSON object');
+  if (data.schemaVersion !== SNAPSHOT_SCHEMA_VERSION)
+    bad(`schemaVersion ${JSON.stringify(data.schemaVersion)} is not supported (expected ${SNAPSHOT_SCHEMA_VERSION})`);
+  if (!isObject(data.kernel) || typeof data.kernel.release !== 'string') bad('kernel.release missing');
+  if (!isObject(data.sysctl)) bad('sysctl missing');
+  for (const [k, v] of Object.entries(data.sysctl as Record<string, unknown>)) {
+    if (!isObject(v) || !['ok', 'absent', 'unreadable'].includes(v.state as string) || typeof v.writable !== 'boolean')
+      return bad(`sysctl.${k} has the wrong shape`);
+    if (v.state === 'ok' && typeof v.value !== 'string') bad(`sysctl.${k}.value missing`);
+  }
+  if (!Array.isArray(data.config)) bad('config missing');
+  for (const f of data.config as unknown[]) {
+    if (!isObject(f) || typeof f.path !== 'string' || typeof f.dir !== 'string' || typeof f.name !== 'string')
+      bad('config entry has the wrong shape');
+  }
+  const env = data.env;
+  if (!isObject(env) || !Array.isArray(env.listeners) || !isObject(env.nat) || !isObject(env.container)) bad('env missing');
+  return data as unknown as Snapshot;
+}
+
+/** The JSON form written by `tune snapshot`. */
+export function formatSnapshotJson(s: Snapshot): string {
+  return JSON.stringify(s, null, 2) + '\n';
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,160 @@
+// Evidence that makes a change safe or not: namespace, container, NAT, modules, listeners, memory, limits.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseTcpRow } from '../core/proc-net-tcp.js';
+import type { Environment, Listener } from '../core/snapshot.js';
+import { readHostText, underRoot } from './host-root.js';
+
+/** Probes the environment under the root. Commands (nft, iptables-save) run only for the live root. */
+export function probeEnvironment(root: string, ipForward: string | undefined): Environment {
+  const netns = probeNetns(root);
+  const container = probeContainer(root);
+  return {
+    initialNetns: container.detected && netns.initial === true ? false : netns.initial,
+    netnsEvidence: netns.evidence,
+    container,
+    nat: probeNat(root, ipForward),
+    modules: probeModules(root),
+    listeners: probeListeners(root),
+    memTotalKiB: probeMemTotal(root),
+    pageSize: 4096,
+    nofileHardMax: probeNofile(root),
+  };
+}
+
+function probeNetns(root: string): { initial: boolean | null; evidence: string } {
+  const link = (p: string): string | undefined => {
+    try {
+      return fs.readlinkSync(underRoot(root, p));
+    } catch {
+      return undefined;
+    }
+  };
+  const self = link('/proc/self/ns/net');
+  const init = link('/proc/1/ns/net');
+  if (!self || !init) return { initial: null, evidence: 'cannot read /proc/self/ns/net or /proc/1/ns/net' };
+  return self === init
+    ? { initial: true, evidence: `same network namespace as PID 1 (${self})` }
+    : { initial: false, evidence: `network namespace ${self} differs from PID 1's ${init}` };
+}
+
+function probeContainer(root: string): { detected: boolean; evidence: string[] } {
+  const evidence: string[] = [];
+  for (const marker of ['/.dockerenv', '/run/.containerenv']) if (fs.existsSync(underRoot(root, marker))) evidence.push(`${marker} exists`);
+  const environ = readHostText(root, '/proc/1/environ').text;
+  const m = environ && /(?:^|\0)container=([^\0]*)/.exec(environ);
+  if (m) evidence.push(`PID 1 has container=${m[1]}`);
+  const cgroup = readHostText(root, '/proc/1/cgroup').text;
+  const c = cgroup && /(docker|kubepods|lxc|containerd|libpod)/.exec(cgroup);
+  if (c) evidence.push(`PID 1 cgroup mentions ${c[1]}`);
+  return { detected: evidence.length > 0, evidence };
+}
+
+function probeNat(root: string, ipForward: string | undefined): { detected: boolean; evidence: string[] } {
+  const strong: string[] = [];
+  const weak: string[] = [];
+  if (ipForward?.trim() === '1') weak.push('net.ipv4.ip_forward=1');
+  let ifaces: string[] = [];
+  try {
+    ifaces = fs.readdirSync(underRoot(root, '/sys/class/net'));
+  } catch {
+    /* no sysfs under this root */
+  }
+  const bridges = ifaces.filter(
+    (n) => /^(docker\d|br-|cni|virbr|lxcbr|flannel|cali|veth|podman|kube-bridge)/.test(n) || fs.existsSync(underRoot(root, `/sys/class/net/${n}/bridge`)),
+  );
+  if (bridges.length) weak.push(`container/bridge interfaces: ${bridges.slice(0, 5).join(', ')}`);
+  const ct = readHostText(root, '/proc/net/nf_conntrack').text;
+  if (ct && ct.split('\n').some(isNattedConntrackLine)) strong.push('conntrack has NATed entries (/proc/net/nf_conntrack)');
+  if (root === '/') {
+    const rules = natRulesFromCommands();
+    if (rules) strong.push(rules);
+  }
+  const detected = strong.length > 0 || (weak.length === 2 && ipForward?.trim() === '1');
+  return { detected, evidence: [...strong, ...weak] };
+}
+
+function isNattedConntrackLine(line: string): boolean {
+  const src = [...line.matchAll(/\bsrc=(\S+)/g)].map((m) => m[1]);
+  const dst = [...line.matchAll(/\bdst=(\S+)/g)].map((m) => m[1]);
+  // Without NAT the reply tuple mirrors the original one: reply src == original dst and reply dst == original src.
+  return src.length >= 2 && dst.length >= 2 && (src[1] !== dst[0] || dst[1] !== src[0]);
+}
+
+function natRulesFromCommands(): string | undefined {
+  for (const [cmd, args] of [
+    ['nft', ['list', 'ruleset']],
+    ['iptables-save', ['-t', 'nat']],
+  ] as const) {
+    const bin = findInPath(cmd);
+    if (!bin) continue;
+    try {
+      const out = execFileSync(bin, [...args], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] });
+      const hit = /\b(masquerade|snat|dnat|MASQUERADE|SNAT|DNAT)\b/.exec(out);
+      if (hit) return `${cmd} ${args.join(' ')} shows ${hit[1]} rules`;
+    } catch {
+      /* not permitted or not supported here: no evidence */
+    }
+  }
+  return undefined;
+}
+
+function findInPath(cmd: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
+    const p = path.join(dir, cmd);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return p;
+    } catch {
+      /* keep looking */
+    }
+  }
+  return undefined;
+}
+
+function probeModules(root: string): string[] {
+  const text = readHostText(root, '/proc/modules').text ?? '';
+  const mods = text
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter(Boolean);
+  // Built-in "modules" show up as their sysctl trees even when /proc/modules lacks them.
+  if (fs.existsSync(underRoot(root, '/proc/sys/net/netfilter')) && !mods.includes('nf_conntrack')) mods.push('nf_conntrack');
+  if (fs.existsSync(underRoot(root, '/proc/sys/sunrpc')) && !mods.includes('sunrpc')) mods.push('sunrpc');
+  return mods.sort();
+}
+
+/** Listening TCP sockets from /proc/net/tcp and tcp6 (small tables: read whole). */
+export function probeListeners(root: string): Listener[] {
+  const out: Listener[] = [];
+  for (const [file, family] of [
+    ['/proc/net/tcp', 4],
+    ['/proc/net/tcp6', 6],
+  ] as const) {
+    const text = readHostText(root, file).text;
+    if (!text) continue;
+    const lines = text.split('\n');
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i] ?? '';
+      if (!/^\s*\d+:\s+\S+\s+\S+\s+0A\s/i.test(line)) continue;
+      const row = parseTcpRow(line, family, file, i + 1);
+      out.push({ family, address: row.localAddress, port: row.localPort });
+    }
+  }
+  return out;
+}
+
+function probeMemTotal(root: string): number | null {
+  const m = /^MemTotal:\s+(\d+)\s+kB/m.exec(readHostText(root, '/proc/meminfo').text ?? '');
+  return m ? Number(m[1]) : null;
+}
+
+function probeNofile(root: string): number | null {
+  const values: number[] = [];
+  const limits = /^Max open files\s+(\S+)\s+(\S+)/m.exec(readHostText(root, '/proc/1/limits').text ?? '');
+  if (limits && /^\d+$/.test(limits[2] ?? '')) values.push(Number(limits[2]));
+  const sys = /^\s*DefaultLimitNOFILE\s*=\s*(?:\d+:)?(\d+)\s*$/m.exec(readHostText(root, '/etc/systemd/system.conf').text ?? '');
+  if (sys) values.push(Number(sys[1]));
+  return values.length ? Math.max(...values) : null;
+}

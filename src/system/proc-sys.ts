@@ -1,0 +1,64 @@
+// Reads runtime sysctl values from <root>/proc/sys, telling absent and read-only keys apart.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RuntimeValue } from '../core/snapshot.js';
+import { keyToProcPath, procPathToKey, type SysctlKey } from '../core/sysctl-key.js';
+import { underRoot } from './host-root.js';
+
+/** The file holding a key under the root. */
+export function sysctlPath(root: string, key: SysctlKey): string {
+  return underRoot(root, path.posix.join('/proc/sys', keyToProcPath(key)));
+}
+
+/** Reads one key: its value, and whether this process could write it (mode bits and a read-only mount both count). */
+export function readSysctl(root: string, key: SysctlKey): RuntimeValue {
+  const file = sysctlPath(root, key);
+  let value: string;
+  try {
+    value = fs.readFileSync(file, 'utf8').replace(/\n$/, '');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { state: 'absent', writable: false };
+    return { state: 'unreadable', writable: false };
+  }
+  return { state: 'ok', value, writable: isWritable(file) };
+}
+
+function isWritable(file: string): boolean {
+  try {
+    if ((fs.statSync(file).mode & 0o222) === 0) return false;
+    fs.accessSync(file, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every key below the given /proc/sys prefixes (for `tune snapshot --all`). */
+export function listSysctlKeys(root: string, prefixes: string[]): SysctlKey[] {
+  const base = underRoot(root, '/proc/sys');
+  const out: SysctlKey[] = [];
+  const walk = (rel: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(base, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else out.push(procPathToKey(r));
+    }
+  };
+  for (const p of prefixes) {
+    const rel = p.replace(/\./g, '/');
+    try {
+      if (fs.statSync(path.join(base, rel)).isDirectory()) walk(rel);
+      else out.push(procPathToKey(rel));
+    } catch {
+      /* absent prefix: nothing to list */
+    }
+  }
+  return out.sort();
+}

@@ -1,0 +1,39 @@
+// Builds a Snapshot from a live host or a fixture root: the read layer's single entry point.
+import * as os from 'node:os';
+import { knownKeys } from '../core/key-catalog.js';
+import { SNAPSHOT_SCHEMA_VERSION, type RuntimeValue, type Snapshot } from '../core/snapshot.js';
+import type { SysctlKey } from '../core/sysctl-key.js';
+import { readHostText } from './host-root.js';
+import { listSysctlKeys, readSysctl } from './proc-sys.js';
+import { readConfigFiles } from './sysctl-config-files.js';
+import { probeEnvironment } from './environment-probes.js';
+
+export interface SnapshotOptions {
+  root: string;
+  now: Date;
+  /** Extra keys to read (those the request names), beyond every key tune knows. */
+  keys?: Iterable<string>;
+  /** Also read everything under net., vm. and fs.file-max / fs.nr_open (`tune snapshot --all`). */
+  all?: boolean;
+}
+
+/** Reads the host (or the tree under root) into a Snapshot. Never writes. */
+export function readSnapshot(opts: SnapshotOptions): Snapshot {
+  const keys = new Set<string>(knownKeys());
+  for (const k of opts.keys ?? []) keys.add(k);
+  if (opts.all) for (const k of listSysctlKeys(opts.root, ['net', 'vm', 'fs.file-max', 'fs.nr_open'])) keys.add(k);
+  const sysctl: Record<string, RuntimeValue> = {};
+  for (const k of [...keys].sort()) sysctl[k] = readSysctl(opts.root, k as SysctlKey);
+  const release = readHostText(opts.root, '/proc/sys/kernel/osrelease').text?.trim() ?? (opts.root === '/' ? os.release() : 'unknown');
+  const hostname = readHostText(opts.root, '/proc/sys/kernel/hostname').text?.trim() ?? 'unknown';
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    takenAt: opts.now.toISOString(),
+    hostname,
+    root: opts.root,
+    kernel: { release },
+    sysctl,
+    config: readConfigFiles(opts.root),
+    env: probeEnvironment(opts.root, sysctl['net.ipv4.ip_forward']?.value),
+  };
+}

@@ -1,0 +1,44 @@
+// Finds every persistent sysctl file (all sysctl.d directories and /etc/sysctl.conf) with symlinks and masks as they are.
+import * as fs from 'node:fs';
+import { PROCPS_DIRS, SYSCTL_CONF } from '../core/boot-precedence.js';
+import type { ConfigFile } from '../core/snapshot.js';
+import { readHostText, resolveHostPath, underRoot } from './host-root.js';
+
+/** Reads the entries of every sysctl.d directory and /etc/sysctl.conf under the root. */
+export function readConfigFiles(root: string): ConfigFile[] {
+  const out: ConfigFile[] = [];
+  // On merged-/usr systems /lib/sysctl.d is /usr/lib/sysctl.d again: listed twice, the same names lose to the first.
+  for (const dir of PROCPS_DIRS) {
+    const real = resolveHostPath(root, dir) ?? dir;
+    let names: string[];
+    try {
+      names = fs.readdirSync(underRoot(root, real)).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) out.push(readEntry(root, dir, name, real));
+  }
+  const conf = readEntry(root, SYSCTL_CONF.slice(0, SYSCTL_CONF.lastIndexOf('/')), 'sysctl.conf');
+  if (conf.error !== 'ENOENT') out.push({ ...conf, dir: '' });
+  return out;
+}
+
+function readEntry(root: string, dir: string, name: string, realDir = dir): ConfigFile {
+  const hostPath = `${dir}/${name}`;
+  const onDisk = underRoot(root, `${realDir}/${name}`);
+  let kind: ConfigFile['kind'] = 'file';
+  let target: string | undefined;
+  try {
+    const st = fs.lstatSync(onDisk);
+    if (st.isSymbolicLink()) {
+      kind = 'symlink';
+      target = fs.readlinkSync(onDisk);
+    } else if (!st.isFile()) return { path: hostPath, dir, name, kind, error: 'not a regular file' };
+  } catch (e) {
+    return { path: hostPath, dir, name, kind, error: (e as NodeJS.ErrnoException).code ?? 'EIO' };
+  }
+  const entry: ConfigFile = { path: hostPath, dir, name, kind, ...(target !== undefined ? { target } : {}) };
+  if (target === '/dev/null') return { ...entry, content: '' };
+  const read = readHostText(root, hostPath);
+  return read.text !== undefined ? { ...entry, content: read.text } : { ...entry, error: read.code ?? 'EIO' };
+}
