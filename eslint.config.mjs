@@ -8,7 +8,16 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -17,8 +26,16 @@ export default tseslint.config(
     // The core is pure: it decides from data it is given and never touches the host.
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: hostModules.map((name) => ({ name, message: 'src/core is pure: host access belongs in src/system.' })) }],
-      'no-restricted-globals': ['error', { name: 'process', message: 'src/core is pure: pass what you need as an argument.' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: hostModules.map((name) => ({ name, message: 'src/core is pure: host access belongs in src/system.' })),
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'src/core is pure: pass what you need as an argument.' },
+      ],
     },
   },
 );

@@ -16,7 +16,8 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) })
     .exitOverride();
 
-  const rootOption = () => new Option('--root <dir>', 'read the host under DIR (a fixture tree laid out like /); also TUNE_ROOT');
+  const rootOption = () =>
+    new Option('--root <dir>', 'read the host under DIR (a fixture tree laid out like /); also TUNE_ROOT');
 
   program
     .command('plan')
@@ -61,7 +62,9 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--json', 'print as JSON')
     .addOption(rootOption())
     .addHelpText('after', examples(['tune profiles show short-connection-api']))
-    .action(async (name, flags) => setExit((await import('./commands/profiles.js')).runProfilesShow(ctx, name, { ...profiles.opts(), ...flags })));
+    .action(async (name, flags) =>
+      setExit((await import('./commands/profiles.js')).runProfilesShow(ctx, name, { ...profiles.opts(), ...flags })),
+    );
 
   return program;
 }
@@ -75,7 +78,8 @@ export async function main(argv: string[], ctx: CliContext = processContext()): 
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return EXIT.OK;
       return EXIT.USAGE;
     }
     if (e instanceof UserError) {

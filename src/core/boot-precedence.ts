@@ -79,7 +79,8 @@ export function modelBoot(files: ConfigFile[], loader: BootLoader, keys: Iterabl
       else if (l.kind === 'assign' && !l.glob) assign(l.key, l, file.path);
       else if (l.kind === 'assign') {
         const re = globToRegExp(l.key);
-        for (const k of keyList) if (!explicit.has(k) && re.test(keyToProcPath(k as SysctlKey))) assign(k, l, file.path);
+        for (const k of keyList)
+          if (!explicit.has(k) && re.test(keyToProcPath(k as SysctlKey))) assign(k, l, file.path);
       }
     }
   }
@@ -96,7 +97,10 @@ function globToRegExp(pattern: string): RegExp {
       const end = pattern.indexOf(']', i + 1);
       if (end === -1) re += '\\[';
       else {
-        re += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        re += `[${pattern
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');

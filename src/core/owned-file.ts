@@ -26,9 +26,17 @@ export function renderOwnedFile(profiles: string[], overrides: string[], entries
 /** A unified diff of the owned file; empty when nothing changes. */
 export function diffOwnedFile(path: string, before: string | null, after: string): string {
   if ((before ?? '') === after && before !== null) return '';
-  return createTwoFilesPatch(before === null ? '/dev/null' : `a${path}`, `b${path}`, before ?? '', after, undefined, undefined, {
-    context: 3,
-  })
+  return createTwoFilesPatch(
+    before === null ? '/dev/null' : `a${path}`,
+    `b${path}`,
+    before ?? '',
+    after,
+    undefined,
+    undefined,
+    {
+      context: 3,
+    },
+  )
     .split('\n')
     .filter((l) => !l.startsWith('====='))
     .join('\n');

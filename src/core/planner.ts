@@ -49,7 +49,15 @@ export interface Plan {
   /** Every finding, key-specific ones included (each names its key). */
   findings: Finding[];
   file: { path: string; before: string | null; after: string; diff: string };
-  summary: { change: number; same: number; refused: number; absent: number; readOnly: number; pending: boolean; refusedAny: boolean };
+  summary: {
+    change: number;
+    same: number;
+    refused: number;
+    absent: number;
+    readOnly: number;
+    pending: boolean;
+    refusedAny: boolean;
+  };
 }
 
 export interface PlanOptions {
@@ -61,13 +69,26 @@ export interface PlanOptions {
 }
 
 /** Decides everything: targets, statuses, findings, the owned file and its diff. */
-export function planTuning(snapshot: Snapshot, request: ResolvedRequest, rules: Rule[], now: Date, opts: PlanOptions): Plan {
+export function planTuning(
+  snapshot: Snapshot,
+  request: ResolvedRequest,
+  rules: Rule[],
+  now: Date,
+  opts: PlanOptions,
+): Plan {
   const kernel = parseKernelRelease(snapshot.kernel.release);
   const planned = new Map<string, PlannedKey>();
   for (const s of request.settings) {
     const cur = snapshot.sysctl[s.key];
     const current = cur?.state === 'ok' ? cur.value : undefined;
-    planned.set(s.key, { key: s.key, current, target: targetValue(s.key, s.op, s.value, current), op: s.op, reason: s.reason, origin: s.origin });
+    planned.set(s.key, {
+      key: s.key,
+      current,
+      target: targetValue(s.key, s.op, s.value, current),
+      op: s.op,
+      reason: s.reason,
+      origin: s.origin,
+    });
   }
   const keys = new Set([...planned.keys(), ...Object.keys(snapshot.sysctl)]);
   const ownedPath = opts.ownedFile;
@@ -167,7 +188,11 @@ function runRules(rules: Rule[], ctx: RuleContext, allow: string[]): Finding[] {
   );
 }
 
-function decideStatuses(snapshot: Snapshot, planned: Map<string, PlannedKey>, findings: Finding[]): Map<string, ChangeStatus> {
+function decideStatuses(
+  snapshot: Snapshot,
+  planned: Map<string, PlannedKey>,
+  findings: Finding[],
+): Map<string, ChangeStatus> {
   const out = new Map<string, ChangeStatus>();
   for (const p of planned.values()) {
     const rv = snapshot.sysctl[p.key];
@@ -181,11 +206,22 @@ function decideStatuses(snapshot: Snapshot, planned: Map<string, PlannedKey>, fi
   return out;
 }
 
-function bootModels(snapshot: Snapshot, keys: Set<string>, ownedPath: string, ownedAfter: string | undefined): Record<'systemd' | 'procps', BootModel> {
+function bootModels(
+  snapshot: Snapshot,
+  keys: Set<string>,
+  ownedPath: string,
+  ownedAfter: string | undefined,
+): Record<'systemd' | 'procps', BootModel> {
   let files = snapshot.config;
   if (ownedAfter !== undefined) {
     const slash = ownedPath.lastIndexOf('/');
-    const owned = { path: ownedPath, dir: ownedPath.slice(0, slash) || '/', name: ownedPath.slice(slash + 1), kind: 'file' as const, content: ownedAfter };
+    const owned = {
+      path: ownedPath,
+      dir: ownedPath.slice(0, slash) || '/',
+      name: ownedPath.slice(slash + 1),
+      kind: 'file' as const,
+      content: ownedAfter,
+    };
     files = [...files.filter((f) => f.path !== ownedPath), owned];
   }
   return { systemd: modelBoot(files, 'systemd', keys), procps: modelBoot(files, 'procps', keys) };

@@ -110,7 +110,8 @@ function scanIniLines(text: string, file: string): ScannedLine[] {
     if (eq === -1) throw new UserError(`expected "key = value" or "[section]", got "${t}"`, { file, line });
     const key = t.slice(0, eq).trim();
     if (key === '') throw new UserError('missing key before "="', { file, line });
-    if (section === '') throw new UserError('setting outside a section (expected [main], [sysctl] or [reasons])', { file, line, key });
+    if (section === '')
+      throw new UserError('setting outside a section (expected [main], [sysctl] or [reasons])', { file, line, key });
     const id = `${section}\0${key}`;
     const first = seen.get(id);
     if (first !== undefined) throw new UserError(`duplicate key (first set at line ${first})`, { file, line, key });

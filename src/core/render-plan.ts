@@ -44,7 +44,13 @@ export function renderPlan(plan: Plan, style: Style): string {
   if (plan.file.diff) {
     out.push(style.bold(`Changes to ${plan.file.path}:`));
     for (const l of plan.file.diff.trimEnd().split('\n')) {
-      out.push(l.startsWith('+') && !l.startsWith('+++') ? style.green(l) : l.startsWith('-') && !l.startsWith('---') ? style.red(l) : l);
+      out.push(
+        l.startsWith('+') && !l.startsWith('+++')
+          ? style.green(l)
+          : l.startsWith('-') && !l.startsWith('---')
+            ? style.red(l)
+            : l,
+      );
     }
   } else out.push(`${plan.file.path} is already up to date.`);
   out.push('');

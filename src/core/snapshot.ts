@@ -83,7 +83,8 @@ export function parseSnapshotJson(text: string, file: string): Snapshot {
       bad('config entry has the wrong shape');
   }
   const env = data.env;
-  if (!isObject(env) || !Array.isArray(env.listeners) || !isObject(env.nat) || !isObject(env.container)) bad('env missing');
+  if (!isObject(env) || !Array.isArray(env.listeners) || !isObject(env.nat) || !isObject(env.container))
+    bad('env missing');
   return data as unknown as Snapshot;
 }
 

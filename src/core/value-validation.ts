@@ -28,7 +28,8 @@ function shapeProblem(shape: ValueShape, value: string): string | undefined {
     case 'int':
     case 'ints': {
       const count = shape.kind === 'int' ? 1 : shape.count;
-      if (tokens.length !== count) return `expected ${count === 1 ? 'one integer' : `${count} integers`}, got "${value.trim()}"`;
+      if (tokens.length !== count)
+        return `expected ${count === 1 ? 'one integer' : `${count} integers`}, got "${value.trim()}"`;
       for (const t of tokens) {
         const n = parseIntToken(t);
         if (n === undefined) return `"${t}" is not an integer`;
@@ -38,7 +39,9 @@ function shapeProblem(shape: ValueShape, value: string): string | undefined {
       return undefined;
     }
     case 'string':
-      return tokens.length === 1 && shape.pattern.test(tokens[0] ?? '') ? undefined : `expected ${shape.describe}, got "${value.trim()}"`;
+      return tokens.length === 1 && shape.pattern.test(tokens[0] ?? '')
+        ? undefined
+        : `expected ${shape.describe}, got "${value.trim()}"`;
     case 'port-list':
       return portListProblem(value);
   }

@@ -41,7 +41,8 @@ function probeNetns(root: string): { initial: boolean | null; evidence: string }
 
 function probeContainer(root: string): { detected: boolean; evidence: string[] } {
   const evidence: string[] = [];
-  for (const marker of ['/.dockerenv', '/run/.containerenv']) if (fs.existsSync(underRoot(root, marker))) evidence.push(`${marker} exists`);
+  for (const marker of ['/.dockerenv', '/run/.containerenv'])
+    if (fs.existsSync(underRoot(root, marker))) evidence.push(`${marker} exists`);
   const environ = readHostText(root, '/proc/1/environ').text;
   const m = environ && /(?:^|\0)container=([^\0]*)/.exec(environ);
   if (m) evidence.push(`PID 1 has container=${m[1]}`);
@@ -62,11 +63,14 @@ function probeNat(root: string, ipForward: string | undefined): { detected: bool
     /* no sysfs under this root */
   }
   const bridges = ifaces.filter(
-    (n) => /^(docker\d|br-|cni|virbr|lxcbr|flannel|cali|veth|podman|kube-bridge)/.test(n) || fs.existsSync(underRoot(root, `/sys/class/net/${n}/bridge`)),
+    (n) =>
+      /^(docker\d|br-|cni|virbr|lxcbr|flannel|cali|veth|podman|kube-bridge)/.test(n) ||
+      fs.existsSync(underRoot(root, `/sys/class/net/${n}/bridge`)),
   );
   if (bridges.length) weak.push(`container/bridge interfaces: ${bridges.slice(0, 5).join(', ')}`);
   const ct = readHostText(root, '/proc/net/nf_conntrack').text;
-  if (ct && ct.split('\n').some(isNattedConntrackLine)) strong.push('conntrack has NATed entries (/proc/net/nf_conntrack)');
+  if (ct && ct.split('\n').some(isNattedConntrackLine))
+    strong.push('conntrack has NATed entries (/proc/net/nf_conntrack)');
   if (root === '/') {
     const rules = natRulesFromCommands();
     if (rules) strong.push(rules);
@@ -90,7 +94,11 @@ function natRulesFromCommands(): string | undefined {
     const bin = findInPath(cmd);
     if (!bin) continue;
     try {
-      const out = execFileSync(bin, [...args], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] });
+      const out = execFileSync(bin, [...args], {
+        encoding: 'utf8',
+        timeout: 3000,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       const hit = /\b(masquerade|snat|dnat|MASQUERADE|SNAT|DNAT)\b/.exec(out);
       if (hit) return `${cmd} ${args.join(' ')} shows ${hit[1]} rules`;
     } catch {
@@ -120,7 +128,8 @@ function probeModules(root: string): string[] {
     .map((l) => l.split(' ')[0] ?? '')
     .filter(Boolean);
   // Built-in "modules" show up as their sysctl trees even when /proc/modules lacks them.
-  if (fs.existsSync(underRoot(root, '/proc/sys/net/netfilter')) && !mods.includes('nf_conntrack')) mods.push('nf_conntrack');
+  if (fs.existsSync(underRoot(root, '/proc/sys/net/netfilter')) && !mods.includes('nf_conntrack'))
+    mods.push('nf_conntrack');
   if (fs.existsSync(underRoot(root, '/proc/sys/sunrpc')) && !mods.includes('sunrpc')) mods.push('sunrpc');
   return mods.sort();
 }
@@ -154,7 +163,9 @@ function probeNofile(root: string): number | null {
   const values: number[] = [];
   const limits = /^Max open files\s+(\S+)\s+(\S+)/m.exec(readHostText(root, '/proc/1/limits').text ?? '');
   if (limits && /^\d+$/.test(limits[2] ?? '')) values.push(Number(limits[2]));
-  const sys = /^\s*DefaultLimitNOFILE\s*=\s*(?:\d+:)?(\d+)\s*$/m.exec(readHostText(root, '/etc/systemd/system.conf').text ?? '');
+  const sys = /^\s*DefaultLimitNOFILE\s*=\s*(?:\d+:)?(\d+)\s*$/m.exec(
+    readHostText(root, '/etc/systemd/system.conf').text ?? '',
+  );
   if (sys) values.push(Number(sys[1]));
   return values.length ? Math.max(...values) : null;
 }

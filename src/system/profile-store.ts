@@ -9,7 +9,8 @@ import { underRoot } from './host-root.js';
 /** The profiles/ directory shipped with tune (next to package.json, from dist/ or build/src/...). */
 export function shippedProfilesDir(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'profiles'))) return path.join(dir, 'profiles');
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'profiles')))
+      return path.join(dir, 'profiles');
     if (path.dirname(dir) === dir) return path.join(__dirname, 'profiles');
   }
 }
@@ -33,7 +34,8 @@ export function createProfileLoader(root: string): ProfileLoader {
     } catch (e) {
       throw new UserError(`cannot read profile (${(e as NodeJS.ErrnoException).code})`, { file });
     }
-    const name = path.basename(file) === 'tuned.conf' ? path.basename(path.dirname(file)) : path.basename(file, '.conf');
+    const name =
+      path.basename(file) === 'tuned.conf' ? path.basename(path.dirname(file)) : path.basename(file, '.conf');
     const p = parseProfile(name, file, text);
     cache.set(file, p);
     return p;
@@ -67,7 +69,11 @@ export function listProfiles(root: string): Profile[] {
       continue;
     }
     for (const n of names) {
-      const name = n.endsWith('.conf') ? n.slice(0, -5) : fs.existsSync(path.join(dir, n, 'tuned.conf')) ? n : undefined;
+      const name = n.endsWith('.conf')
+        ? n.slice(0, -5)
+        : fs.existsSync(path.join(dir, n, 'tuned.conf'))
+          ? n
+          : undefined;
       if (name && !seen.has(name)) {
         const p = load(name);
         if (p) seen.set(name, p);

@@ -24,7 +24,9 @@ export function readSnapshot(opts: SnapshotOptions): Snapshot {
   if (opts.all) for (const k of listSysctlKeys(opts.root, ['net', 'vm', 'fs.file-max', 'fs.nr_open'])) keys.add(k);
   const sysctl: Record<string, RuntimeValue> = {};
   for (const k of [...keys].sort()) sysctl[k] = readSysctl(opts.root, k as SysctlKey);
-  const release = readHostText(opts.root, '/proc/sys/kernel/osrelease').text?.trim() ?? (opts.root === '/' ? os.release() : 'unknown');
+  const release =
+    readHostText(opts.root, '/proc/sys/kernel/osrelease').text?.trim() ??
+    (opts.root === '/' ? os.release() : 'unknown');
   const hostname = readHostText(opts.root, '/proc/sys/kernel/hostname').text?.trim() ?? 'unknown';
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,

@@ -27,7 +27,8 @@ export interface PlanFlags {
 export function buildPlan(ctx: CliContext, flags: PlanFlags): Plan {
   const profiles = flags.profile ?? [];
   const overrides = flags.set ?? [];
-  if (!profiles.length && !overrides.length) throw new UserError('nothing to plan: give --profile NAME or --set KEY=VALUE (see `tune profiles`)');
+  if (!profiles.length && !overrides.length)
+    throw new UserError('nothing to plan: give --profile NAME or --set KEY=VALUE (see `tune profiles`)');
   if (flags.snapshot && flags.root) throw new UserError('--snapshot and --root are mutually exclusive');
   const ownedFile = flags.file ?? DEFAULT_OWNED_FILE;
   if (!ownedFile.startsWith('/') || ownedFile.includes('\0') || ownedFile.split('/').includes('..'))

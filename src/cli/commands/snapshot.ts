@@ -20,14 +20,23 @@ export function runSnapshot(ctx: CliContext, flags: SnapshotFlags): number {
     ctx.out(text);
     return EXIT.OK;
   }
-  const tmp = path.join(path.dirname(path.resolve(flags.output)), `.${path.basename(flags.output)}.tune-tmp-${process.pid}`);
+  const tmp = path.join(
+    path.dirname(path.resolve(flags.output)),
+    `.${path.basename(flags.output)}.tune-tmp-${process.pid}`,
+  );
   try {
     fs.writeFileSync(tmp, text, { mode: 0o644 });
     fs.renameSync(tmp, flags.output);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
-    throw new UserError(`cannot write snapshot (${(e as NodeJS.ErrnoException).code})`, { file: flags.output }, EXIT.RUNTIME);
+    throw new UserError(
+      `cannot write snapshot (${(e as NodeJS.ErrnoException).code})`,
+      { file: flags.output },
+      EXIT.RUNTIME,
+    );
   }
-  ctx.err(`snapshot of ${snap.hostname} (kernel ${snap.kernel.release}, ${Object.keys(snap.sysctl).length} keys) written to ${flags.output}\n`);
+  ctx.err(
+    `snapshot of ${snap.hostname} (kernel ${snap.kernel.release}, ${Object.keys(snap.sysctl).length} keys) written to ${flags.output}\n`,
+  );
   return EXIT.OK;
 }

@@ -34,7 +34,9 @@ export const bootRules: Rule[] = [
     severity: 'warn',
     summary: 'The owned file is not read by a boot loader (wrong directory, name not ending in .conf, or masked).',
     check: (ctx) =>
-      LOADERS.filter((l) => ctx.ownedFile.after.trim() !== '' && !ctx.boot.after[l].files.includes(ctx.ownedFile.path)).map((l) => ({
+      LOADERS.filter(
+        (l) => ctx.ownedFile.after.trim() !== '' && !ctx.boot.after[l].files.includes(ctx.ownedFile.path),
+      ).map((l) => ({
         message: `${ctx.ownedFile.path} is not read by ${l === 'systemd' ? 'systemd-sysctl' : 'sysctl --system'} at boot (not a *.conf in a sysctl.d directory, or overridden by a file of the same name in a higher directory): runtime values would not survive a reboot.`,
         evidence: { loader: l, file: ctx.ownedFile.path },
       })),
@@ -92,7 +94,8 @@ export const bootRules: Rule[] = [
   {
     id: 'OWNED_FILE_KEY_DROPPED',
     severity: 'info',
-    summary: 'A key the owned file sets today is not in this plan: it leaves the file; its runtime value is not changed.',
+    summary:
+      'A key the owned file sets today is not in this plan: it leaves the file; its runtime value is not changed.',
     check: (ctx) => {
       const after = new Set(parseSysctlConf(ctx.ownedFile.after).map((l) => (l.kind === 'invalid' ? '' : l.key)));
       return parseSysctlConf(ctx.ownedFile.before ?? '')
@@ -111,7 +114,11 @@ export const bootRules: Rule[] = [
     check: (ctx) =>
       [...ctx.planned.values()]
         .filter((p) => !keySpec(p.key) && ctx.snapshot.sysctl[p.key]?.state === 'ok')
-        .map((p) => ({ key: p.key, message: `tune has no facts about ${p.key}: its value is checked for syntax only.`, evidence: {} })),
+        .map((p) => ({
+          key: p.key,
+          message: `tune has no facts about ${p.key}: its value is checked for syntax only.`,
+          evidence: {},
+        })),
   },
   {
     id: 'PROFILE_SECTIONS_IGNORED',

@@ -8,4 +8,12 @@ import type { Rule } from './rule.js';
 import { scopeRules } from './scope-rules.js';
 import { timeWaitRules } from './time-wait-rules.js';
 
-export const allRules: Rule[] = [...scopeRules, ...timeWaitRules, ...portRules, ...memoryRules, ...queueRules, ...hostRules, ...bootRules];
+export const allRules: Rule[] = [
+  ...scopeRules,
+  ...timeWaitRules,
+  ...portRules,
+  ...memoryRules,
+  ...queueRules,
+  ...hostRules,
+  ...bootRules,
+];

@@ -12,7 +12,11 @@ export const memoryRules: Rule[] = [
         const [a = 0, b = 0, c = 0] = intTokens(p.target) ?? [];
         return a <= b && b <= c
           ? undefined
-          : { key: p.key, message: `tcp_mem "${p.target}" is not ordered min <= pressure <= max.`, evidence: { min: a, pressure: b, max: c } };
+          : {
+              key: p.key,
+              message: `tcp_mem "${p.target}" is not ordered min <= pressure <= max.`,
+              evidence: { min: a, pressure: b, max: c },
+            };
       }),
   },
   {
@@ -34,18 +38,20 @@ export const memoryRules: Rule[] = [
             };
       }),
   },
-  ...(['tcp_rmem', 'tcp_wmem'] as const).map(
-    (name): Rule => ({
-      id: name === 'tcp_rmem' ? 'TCP_RMEM_ORDER' : 'TCP_WMEM_ORDER',
-      severity: 'refuse',
-      summary: `${name} must be min <= default <= max; it bounds TCP autotuning (separate from net.core.*mem_max).`,
-      check: (ctx) =>
-        whenPlanned(ctx, `net.ipv4.${name}`, (p) => {
-          const [a = 0, b = 0, c = 0] = intTokens(p.target) ?? [];
-          return a <= b && b <= c
-            ? undefined
-            : { key: p.key, message: `${name} "${p.target}" is not ordered min <= default <= max.`, evidence: { min: a, default: b, max: c } };
-        }),
-    }),
-  ),
+  ...(['tcp_rmem', 'tcp_wmem'] as const).map((name): Rule => ({
+    id: name === 'tcp_rmem' ? 'TCP_RMEM_ORDER' : 'TCP_WMEM_ORDER',
+    severity: 'refuse',
+    summary: `${name} must be min <= default <= max; it bounds TCP autotuning (separate from net.core.*mem_max).`,
+    check: (ctx) =>
+      whenPlanned(ctx, `net.ipv4.${name}`, (p) => {
+        const [a = 0, b = 0, c = 0] = intTokens(p.target) ?? [];
+        return a <= b && b <= c
+          ? undefined
+          : {
+              key: p.key,
+              message: `${name} "${p.target}" is not ordered min <= default <= max.`,
+              evidence: { min: a, default: b, max: c },
+            };
+      }),
+  })),
 ];

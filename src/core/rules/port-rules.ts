@@ -1,6 +1,14 @@
 // The ephemeral port range against unprivileged ports, listeners, parity; reserved ports merge, never replace.
 import { parsePortList } from '../port-list.js';
-import { effectiveInt, effectiveInts, effectiveValue, currentValue, whenPlanned, type Rule, type RuleContext } from './rule.js';
+import {
+  effectiveInt,
+  effectiveInts,
+  effectiveValue,
+  currentValue,
+  whenPlanned,
+  type Rule,
+  type RuleContext,
+} from './rule.js';
 
 const RANGE = 'net.ipv4.ip_local_port_range';
 const RESERVED = 'net.ipv4.ip_local_reserved_ports';
@@ -16,7 +24,8 @@ export const portRules: Rule[] = [
   {
     id: 'PORT_RANGE_BELOW_UNPRIVILEGED',
     severity: 'refuse',
-    summary: 'ip_local_port_range must start at or above ip_unprivileged_port_start (the kernel rejects it with EINVAL).',
+    summary:
+      'ip_local_port_range must start at or above ip_unprivileged_port_start (the kernel rejects it with EINVAL).',
     check: (ctx) => {
       if (!ctx.planned.has(RANGE) && !ctx.planned.has(UNPRIV)) return [];
       const low = effectiveInts(ctx, RANGE)?.[0];

@@ -1,7 +1,8 @@
 // Accept and SYN queues: somaxconn is read at listen(); syn_backlog is moot with syncookies; cookies stay on.
 import { effectiveInt, whenPlanned, type Rule } from './rule.js';
 
-const isLoopback = (addr: string): boolean => addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.');
+const isLoopback = (addr: string): boolean =>
+  addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.');
 
 export const queueRules: Rule[] = [
   {

@@ -79,7 +79,11 @@ export function effectiveInt(ctx: RuleContext, key: string): number | undefined 
 }
 
 /** Hits only when `key` is planned with a value that changes it (or sets it where absent). */
-export function whenPlanned(ctx: RuleContext, key: string, fn: (p: PlannedKey) => RuleHit[] | RuleHit | undefined): RuleHit[] {
+export function whenPlanned(
+  ctx: RuleContext,
+  key: string,
+  fn: (p: PlannedKey) => RuleHit[] | RuleHit | undefined,
+): RuleHit[] {
   const p = ctx.planned.get(key);
   if (!p) return [];
   const r = fn(p);

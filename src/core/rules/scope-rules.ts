@@ -8,7 +8,8 @@ export const scopeRules: Rule[] = [
   {
     id: 'KEY_ABSENT',
     severity: 'warn',
-    summary: 'The key does not exist on this kernel (version, build option or unloaded module): it is left out of the file.',
+    summary:
+      'The key does not exist on this kernel (version, build option or unloaded module): it is left out of the file.',
     check: (ctx) =>
       [...ctx.planned.values()]
         .filter((p) => ctx.snapshot.sysctl[p.key]?.state !== 'ok' && !keySpec(p.key)?.module)
@@ -47,7 +48,8 @@ export const scopeRules: Rule[] = [
   {
     id: 'MODULE_KEY_BOOT_ORDER',
     severity: 'info',
-    summary: 'sysctl.d may run before a module loads at boot; module keys need the module loaded first (or modprobe options).',
+    summary:
+      'sysctl.d may run before a module loads at boot; module keys need the module loaded first (or modprobe options).',
     check: (ctx) =>
       [...ctx.planned.values()]
         .filter((p) => ctx.snapshot.sysctl[p.key]?.state === 'ok' && keySpec(p.key)?.module)

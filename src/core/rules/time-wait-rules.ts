@@ -18,7 +18,10 @@ export const timeWaitRules: Rule[] = [
               key: RECYCLE,
               message:
                 'tcp_tw_recycle was removed in Linux 4.12 and does not exist on this kernel. For TIME_WAIT pressure on outgoing connections use tcp_tw_reuse, a wider ip_local_port_range, or connection pooling.',
-              evidence: { kernel: ctx.snapshot.kernel.release, keyState: ctx.snapshot.sysctl[RECYCLE]?.state ?? 'absent' },
+              evidence: {
+                kernel: ctx.snapshot.kernel.release,
+                keyState: ctx.snapshot.sysctl[RECYCLE]?.state ?? 'absent',
+              },
             }
           : undefined,
       ),
@@ -46,7 +49,10 @@ export const timeWaitRules: Rule[] = [
     summary: 'tcp_tw_recycle on a pre-4.12 kernel without NAT evidence: refused unless --allow TW_RECYCLE_LEGACY.',
     check: (ctx) =>
       whenPlanned(ctx, RECYCLE, (p) =>
-        p.target !== '0' && !kernelAtLeast(ctx.kernel, '4.12') && ctx.kernel !== undefined && !ctx.snapshot.env.nat.detected
+        p.target !== '0' &&
+        !kernelAtLeast(ctx.kernel, '4.12') &&
+        ctx.kernel !== undefined &&
+        !ctx.snapshot.env.nat.detected
           ? {
               key: RECYCLE,
               message:
@@ -135,23 +141,26 @@ export const timeWaitRules: Rule[] = [
           : undefined,
       ),
   },
-  ...(['tcp_max_tw_buckets', 'tcp_max_orphans'] as const).map(
-    (name): Rule => ({
-      id: name === 'tcp_max_tw_buckets' ? 'TW_BUCKETS_BELOW_DEFAULT' : 'ORPHANS_BELOW_DEFAULT',
-      severity: 'refuse',
-      overridable: true,
-      summary: `Do not lower ${name} below the kernel default computed for this machine (kernel docs: "must not lower artificially").`,
-      check: (ctx) =>
-        whenPlanned(ctx, `net.ipv4.${name}`, (p) => {
-          const def = name === 'tcp_max_tw_buckets' ? ctx.defaults.tcpMaxTwBuckets : ctx.defaults.tcpMaxOrphans;
-          const target = intTokens(p.target)?.[0];
-          if (def === null || target === undefined || target >= def) return undefined;
-          return {
-            key: p.key,
-            message: `${target} is below this machine's kernel default ${def}; past the limit the kernel destroys sockets early (${name === 'tcp_max_tw_buckets' ? 'TIME_WAIT protection lost' : 'connections reset'}). Raise it with memory, never lower it; --allow to override.`,
-            evidence: { target, kernelDefault: def, defaultSource: ctx.defaults.ehashSource, current: currentValue(ctx, p.key) ?? null },
-          };
-        }),
-    }),
-  ),
+  ...(['tcp_max_tw_buckets', 'tcp_max_orphans'] as const).map((name): Rule => ({
+    id: name === 'tcp_max_tw_buckets' ? 'TW_BUCKETS_BELOW_DEFAULT' : 'ORPHANS_BELOW_DEFAULT',
+    severity: 'refuse',
+    overridable: true,
+    summary: `Do not lower ${name} below the kernel default computed for this machine (kernel docs: "must not lower artificially").`,
+    check: (ctx) =>
+      whenPlanned(ctx, `net.ipv4.${name}`, (p) => {
+        const def = name === 'tcp_max_tw_buckets' ? ctx.defaults.tcpMaxTwBuckets : ctx.defaults.tcpMaxOrphans;
+        const target = intTokens(p.target)?.[0];
+        if (def === null || target === undefined || target >= def) return undefined;
+        return {
+          key: p.key,
+          message: `${target} is below this machine's kernel default ${def}; past the limit the kernel destroys sockets early (${name === 'tcp_max_tw_buckets' ? 'TIME_WAIT protection lost' : 'connections reset'}). Raise it with memory, never lower it; --allow to override.`,
+          evidence: {
+            target,
+            kernelDefault: def,
+            defaultSource: ctx.defaults.ehashSource,
+            current: currentValue(ctx, p.key) ?? null,
+          },
+        };
+      }),
+  })),
 ];
