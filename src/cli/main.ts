@@ -12,8 +12,11 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
   const program = new Command('tune')
     .description('Plan, apply and roll back Linux kernel network tuning (sysctl) safely.')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) })
+    .configureOutput({
+      writeOut: (s) => ctx.out(s),
+      writeErr: (s) => ctx.err(s),
+      outputError: (s, write) => write(`tune: ${s.trim().replace(/^error: /, '')} (see --help)\n`),
+    })
     .exitOverride();
 
   const rootOption = () =>

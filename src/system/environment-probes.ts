@@ -24,6 +24,15 @@ export function probeEnvironment(root: string, ipForward: string | undefined): E
 }
 
 function probeNetns(root: string): { initial: boolean | null; evidence: string } {
+  // Host-wide net.core keys (netdev_max_backlog) are registered only in the initial namespace: a kernel-level answer.
+  if (
+    fs.existsSync(underRoot(root, '/proc/sys/net/core/somaxconn')) &&
+    !fs.existsSync(underRoot(root, '/proc/sys/net/core/netdev_max_backlog'))
+  )
+    return {
+      initial: false,
+      evidence: 'host-wide net.core keys (netdev_max_backlog) are not visible: a child network namespace',
+    };
   const link = (p: string): string | undefined => {
     try {
       return fs.readlinkSync(underRoot(root, p));
@@ -32,11 +41,19 @@ function probeNetns(root: string): { initial: boolean | null; evidence: string }
     }
   };
   const self = link('/proc/self/ns/net');
-  const init = link('/proc/1/ns/net');
-  if (!self || !init) return { initial: null, evidence: 'cannot read /proc/self/ns/net or /proc/1/ns/net' };
+  // PID 1 may be protected (even from root); kthreadd (PID 2) always lives in the initial namespace.
+  const kthreadd = readHostText(root, '/proc/2/comm').text?.trim() === 'kthreadd';
+  const [who, init] =
+    link('/proc/1/ns/net') !== undefined
+      ? ['PID 1', link('/proc/1/ns/net')]
+      : kthreadd
+        ? ['kthreadd', link('/proc/2/ns/net')]
+        : ['PID 1', undefined];
+  if (!self || !init)
+    return { initial: null, evidence: 'cannot read /proc/self/ns/net, /proc/1/ns/net or /proc/2/ns/net' };
   return self === init
-    ? { initial: true, evidence: `same network namespace as PID 1 (${self})` }
-    : { initial: false, evidence: `network namespace ${self} differs from PID 1's ${init}` };
+    ? { initial: true, evidence: `same network namespace as ${who} (${self})` }
+    : { initial: false, evidence: `network namespace ${self} differs from ${who}'s ${init}` };
 }
 
 function probeContainer(root: string): { detected: boolean; evidence: string[] } {
