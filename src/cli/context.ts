@@ -1,4 +1,5 @@
 // Side effects enter through one small context, with real defaults; tests run the built binary with their own env.
+import fs = require('node:fs');
 import { ansiStyle, plainStyle, type Style } from '../core/text-style.js';
 
 export interface CliContext {
@@ -11,13 +12,40 @@ export interface CliContext {
   root(flag?: string): string;
 }
 
-/** The real context: colours only on a TTY and when NO_COLOR is unset or empty. */
+/**
+ * Writes all of `text` to a file descriptor. Plain fs writes keep `tune plan` from initialising process.stdout's
+ * stream stack (a measurable share of start-up); EAGAIN on a non-blocking pipe is retried.
+ */
+export function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text);
+  for (let off = 0; off < buf.length;) {
+    try {
+      off += fs.writeSync(fd, buf, off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EPIPE') return;
+      throw e;
+    }
+  }
+}
+
+function isTerminal(fd: number): boolean {
+  try {
+    // A terminal is a character device; node:tty would load the net stack just to ask.
+    return fs.fstatSync(fd).isCharacterDevice() && !fs.realpathSync(`/proc/self/fd/${fd}`).startsWith('/dev/null');
+  } catch {
+    return false;
+  }
+}
+
+/** The real context: colours only on a terminal and when NO_COLOR is unset or empty. */
 export function processContext(): CliContext {
   const env = process.env;
-  const color = process.stdout.isTTY === true && !env.NO_COLOR;
+  const color = isTerminal(1) && !env.NO_COLOR;
   return {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    out: (t) => writeAll(1, t),
+    err: (t) => writeAll(2, t),
     style: color ? ansiStyle : plainStyle,
     env,
     now: () => new Date(),

@@ -1,7 +1,6 @@
 // Evidence that makes a change safe or not: namespace, container, NAT, modules, listeners, memory, limits.
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { parseTcpRow } from '../core/proc-net-tcp.js';
 import type { Environment, Listener } from '../core/snapshot.js';
 import { readHostText, underRoot } from './host-root.js';
@@ -111,6 +110,9 @@ function natRulesFromCommands(): string | undefined {
     const bin = findInPath(cmd);
     if (!bin) continue;
     try {
+      // Loaded only when such a program exists: most plans never pay for child_process.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
       const out = execFileSync(bin, [...args], {
         encoding: 'utf8',
         timeout: 3000,

@@ -1,6 +1,6 @@
 // Every host path resolves under a root (--root / TUNE_ROOT), so fixture trees and offline reviews read the same way.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 
 /** Joins a host path (absolute, as seen on the host) under the root. */
 export function underRoot(root: string, hostPath: string): string {

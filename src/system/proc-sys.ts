@@ -1,6 +1,6 @@
 // Reads runtime sysctl values from <root>/proc/sys, telling absent and read-only keys apart.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import type { RuntimeValue } from '../core/snapshot.js';
 import { keyToProcPath, procPathToKey, type SysctlKey } from '../core/sysctl-key.js';
 import { underRoot } from './host-root.js';

@@ -1,6 +1,6 @@
 // Finds profiles: a path to a file, /etc/tune/profiles under the root, then the shipped profiles/ directory.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { UserError } from '../core/errors.js';
 import { parseProfile, type Profile } from '../core/profile.js';
 import type { ProfileLoader } from '../core/profile-resolver.js';

@@ -1,5 +1,4 @@
 // Builds a Snapshot from a live host or a fixture root: the read layer's single entry point.
-import * as os from 'node:os';
 import { knownKeys } from '../core/key-catalog.js';
 import { SNAPSHOT_SCHEMA_VERSION, type RuntimeValue, type Snapshot } from '../core/snapshot.js';
 import type { SysctlKey } from '../core/sysctl-key.js';
@@ -24,9 +23,7 @@ export function readSnapshot(opts: SnapshotOptions): Snapshot {
   if (opts.all) for (const k of listSysctlKeys(opts.root, ['net', 'vm', 'fs.file-max', 'fs.nr_open'])) keys.add(k);
   const sysctl: Record<string, RuntimeValue> = {};
   for (const k of [...keys].sort()) sysctl[k] = readSysctl(opts.root, k as SysctlKey);
-  const release =
-    readHostText(opts.root, '/proc/sys/kernel/osrelease').text?.trim() ??
-    (opts.root === '/' ? os.release() : 'unknown');
+  const release = readHostText(opts.root, '/proc/sys/kernel/osrelease').text?.trim() ?? 'unknown';
   const hostname = readHostText(opts.root, '/proc/sys/kernel/hostname').text?.trim() ?? 'unknown';
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,

@@ -1,5 +1,5 @@
 // Finds every persistent sysctl file (all sysctl.d directories and /etc/sysctl.conf) with symlinks and masks as they are.
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { PROCPS_DIRS, SYSCTL_CONF } from '../core/boot-precedence.js';
 import type { ConfigFile } from '../core/snapshot.js';
 import { readHostText, resolveHostPath, underRoot } from './host-root.js';

@@ -11,7 +11,7 @@ export function repoRoot(): string {
   }
 }
 
-export const TUNE_BIN = path.join(repoRoot(), 'dist', 'tune.js');
+export const TUNE_BIN = path.join(repoRoot(), 'bin', 'tune.cjs');
 export const SANDBOX = path.join(repoRoot(), 'scripts', 'netns-sandbox');
 
 export interface RunResult {

@@ -1,5 +1,5 @@
 // `tune plan`: read (live or snapshot), resolve profiles, decide, render. Writes nothing.
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { UserError } from '../../core/errors.js';
 import { DEFAULT_OWNED_FILE } from '../../core/owned-file.js';
 import { planTuning, type Plan } from '../../core/planner.js';

@@ -1,6 +1,6 @@
 // `tune snapshot`: capture the host as versioned JSON for offline plans and change reviews.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { UserError } from '../../core/errors.js';
 import { formatSnapshotJson } from '../../core/snapshot.js';
 import { readSnapshot } from '../../system/snapshot-reader.js';
