@@ -19,8 +19,6 @@ export function planOf(
     return text === undefined ? undefined : parseProfile(ref, `/profiles/${ref}.conf`, text);
   };
   const request = resolveRequest(opts.use ?? [], sets, load);
-  for (const s of request.settings)
-    if (!(s.key in snapshot.sysctl)) snapshot.sysctl[s.key] = { state: 'absent', writable: false };
   return planTuning(snapshot, request, allRules, NOW, {
     ownedFile: opts.file ?? DEFAULT_OWNED_FILE,
     allow: opts.allow ?? [],

@@ -1,13 +1,12 @@
 // `tune plan`: read (live or snapshot), resolve profiles, decide, render. Writes nothing.
-import fs = require('node:fs');
 import { UserError } from '../../core/errors.js';
 import { DEFAULT_OWNED_FILE } from '../../core/owned-file.js';
 import { planTuning, type Plan } from '../../core/planner.js';
 import { resolveRequest } from '../../core/profile-resolver.js';
 import { renderPlan } from '../../core/render-plan.js';
 import { allRules } from '../../core/rules/index.js';
-import { parseSnapshotJson, type Snapshot } from '../../core/snapshot.js';
 import { createProfileLoader } from '../../system/profile-store.js';
+import { readSnapshotFile } from '../../system/snapshot-file.js';
 import { readSnapshot } from '../../system/snapshot-reader.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -36,23 +35,9 @@ export function buildPlan(ctx: CliContext, flags: PlanFlags): Plan {
   const root = ctx.root(flags.root);
   const request = resolveRequest(profiles, overrides, createProfileLoader(root));
   const snapshot = flags.snapshot
-    ? loadSnapshotFile(flags.snapshot)
+    ? readSnapshotFile(flags.snapshot)
     : readSnapshot({ root, now: ctx.now(), keys: request.settings.map((s) => s.key) });
-  for (const s of request.settings) {
-    if (!(s.key in snapshot.sysctl)) snapshot.sysctl[s.key] = { state: 'absent', writable: false };
-  }
   return planTuning(snapshot, request, allRules, ctx.now(), { ownedFile, allow: flags.allow ?? [], overrides });
-}
-
-/** Reads a snapshot written by `tune snapshot`. */
-export function loadSnapshotFile(file: string): Snapshot {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UserError(`cannot read snapshot (${(e as NodeJS.ErrnoException).code})`, { file });
-  }
-  return parseSnapshotJson(text, file);
 }
 
 /** The plan's exit code: refusals first, then pending changes when --detailed-exitcode asks for it. */

@@ -1,24 +1,29 @@
-// TCP memory: tcp_mem is in pages and global; rmem/wmem triples must be ordered.
+// TCP memory: tcp_mem is in pages and global; the tcp_mem/rmem/wmem triples must be ordered.
 import { intTokens } from '../sysctl-value.js';
 import { whenPlanned, type Rule } from './rule.js';
 
-export const memoryRules: Rule[] = [
-  {
-    id: 'TCP_MEM_ORDER',
+/** A rule that refuses a min/middle/max triple the kernel would accept unordered. */
+function orderedTriple(id: string, name: string, middle: string, summaryTail: string): Rule {
+  return {
+    id,
     severity: 'refuse',
-    summary: 'tcp_mem must be min <= pressure <= max (the kernel does not check).',
+    summary: `${name} must be min <= ${middle} <= max${summaryTail}`,
     check: (ctx) =>
-      whenPlanned(ctx, 'net.ipv4.tcp_mem', (p) => {
+      whenPlanned(ctx, `net.ipv4.${name}`, (p) => {
         const [a = 0, b = 0, c = 0] = intTokens(p.target) ?? [];
         return a <= b && b <= c
           ? undefined
           : {
               key: p.key,
-              message: `tcp_mem "${p.target}" is not ordered min <= pressure <= max.`,
-              evidence: { min: a, pressure: b, max: c },
+              message: `${name} "${p.target}" is not ordered min <= ${middle} <= max.`,
+              evidence: { min: a, [middle]: b, max: c },
             };
       }),
-  },
+  };
+}
+
+export const memoryRules: Rule[] = [
+  orderedTriple('TCP_MEM_ORDER', 'tcp_mem', 'pressure', ' (the kernel does not check).'),
   {
     id: 'TCP_MEM_UNITS',
     severity: 'refuse',
@@ -38,20 +43,16 @@ export const memoryRules: Rule[] = [
             };
       }),
   },
-  ...(['tcp_rmem', 'tcp_wmem'] as const).map((name): Rule => ({
-    id: name === 'tcp_rmem' ? 'TCP_RMEM_ORDER' : 'TCP_WMEM_ORDER',
-    severity: 'refuse',
-    summary: `${name} must be min <= default <= max; it bounds TCP autotuning (separate from net.core.*mem_max).`,
-    check: (ctx) =>
-      whenPlanned(ctx, `net.ipv4.${name}`, (p) => {
-        const [a = 0, b = 0, c = 0] = intTokens(p.target) ?? [];
-        return a <= b && b <= c
-          ? undefined
-          : {
-              key: p.key,
-              message: `${name} "${p.target}" is not ordered min <= default <= max.`,
-              evidence: { min: a, default: b, max: c },
-            };
-      }),
-  })),
+  orderedTriple(
+    'TCP_RMEM_ORDER',
+    'tcp_rmem',
+    'default',
+    '; it bounds TCP autotuning (separate from net.core.rmem_max).',
+  ),
+  orderedTriple(
+    'TCP_WMEM_ORDER',
+    'tcp_wmem',
+    'default',
+    '; it bounds TCP autotuning (separate from net.core.wmem_max).',
+  ),
 ];

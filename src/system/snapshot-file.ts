@@ -1,0 +1,28 @@
+// Snapshot files on disk: read for `plan --snapshot`, written atomically by `tune snapshot -o`.
+import fs = require('node:fs');
+import path = require('node:path');
+import { UserError } from '../core/errors.js';
+import { formatSnapshotJson, parseSnapshotJson, type Snapshot } from '../core/snapshot.js';
+
+/** Reads a snapshot written by `tune snapshot`; unreadable or malformed files are user errors naming the file. */
+export function readSnapshotFile(file: string): Snapshot {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read snapshot (${(e as NodeJS.ErrnoException).code})`, { file });
+  }
+  return parseSnapshotJson(text, file);
+}
+
+/** Writes a snapshot through a temporary file in the same directory and a rename. */
+export function writeSnapshotFile(file: string, snapshot: Snapshot): void {
+  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.tune-tmp-${process.pid}`);
+  try {
+    fs.writeFileSync(tmp, formatSnapshotJson(snapshot), { mode: 0o644 });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw new UserError(`cannot write snapshot (${(e as NodeJS.ErrnoException).code})`, { file }, 1);
+  }
+}
