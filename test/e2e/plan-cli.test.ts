@@ -193,3 +193,24 @@ test(
     assert.equal(snap.env.initialNetns, false);
   },
 );
+
+test('NAT rules from nft (when installed) are evidence in the live snapshot', () => {
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'tune-fake-nft-'));
+  try {
+    fs.writeFileSync(
+      path.join(bin, 'nft'),
+      '#!/bin/sh\n[ "$1 $2" = "list ruleset" ] && printf "table ip nat {\\n chain postrouting {\\n  oifname \\"eth0\\" masquerade\\n }\\n}\\n"\n',
+      { mode: 0o755 },
+    );
+    const snap = JSON.parse(runTune(['snapshot'], { PATH: `${bin}:${process.env.PATH ?? ''}` }).stdout);
+    assert.equal(snap.env.nat.detected, true);
+    assert.ok(
+      snap.env.nat.evidence.includes('nft list ruleset shows masquerade rules'),
+      snap.env.nat.evidence.join('; '),
+    );
+    const without = JSON.parse(runTune(['snapshot', '--root', '/']).stdout);
+    assert.ok(!without.env.nat.evidence.some((e: string) => e.startsWith('nft')));
+  } finally {
+    fs.rmSync(bin, { recursive: true, force: true });
+  }
+});
