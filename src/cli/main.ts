@@ -41,7 +41,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
         'tune plan -p short-connection-api --snapshot host.json --detailed-exitcode',
       ]),
     )
-    .action(async (flags) => setExit((await import('./commands/plan.js')).runPlan(ctx, flags)));
+    .action(async (flags) => setExit(await (await import('./commands/plan.js')).runPlan(ctx, flags)));
 
   program
     .command('snapshot')
@@ -50,7 +50,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--all', 'also record every key under net., vm., fs.file-max and fs.nr_open')
     .addOption(rootOption())
     .addHelpText('after', examples(['tune snapshot -o host.json', 'tune plan -p proxy --snapshot host.json']))
-    .action(async (flags) => setExit((await import('./commands/snapshot.js')).runSnapshot(ctx, flags)));
+    .action(async (flags) => setExit(await (await import('./commands/snapshot.js')).runSnapshot(ctx, flags)));
 
   const profiles = program
     .command('profiles')

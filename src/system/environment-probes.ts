@@ -3,10 +3,10 @@ import fs = require('node:fs');
 import path = require('node:path');
 import { parseTcpRow } from '../core/proc-net-tcp.js';
 import type { Environment, Listener } from '../core/snapshot.js';
-import { readHostText, underRoot } from './host-root.js';
+import { readHostText, resolveHostPath, underRoot } from './host-root.js';
 
 /** Probes the environment under the root. Commands (nft, iptables-save) run only for the live root. */
-export function probeEnvironment(root: string, ipForward: string | undefined): Environment {
+export function probeEnvironment(root: string, ipForward: string | undefined, listeners: Listener[]): Environment {
   const netns = probeNetns(root);
   const container = probeContainer(root);
   return {
@@ -15,7 +15,7 @@ export function probeEnvironment(root: string, ipForward: string | undefined): E
     container,
     nat: probeNat(root, ipForward),
     modules: probeModules(root),
-    listeners: probeListeners(root),
+    listeners,
     memTotalKiB: probeMemTotal(root),
     pageSize: 4096,
     nofileHardMax: probeNofile(root),
@@ -153,14 +153,23 @@ function probeModules(root: string): string[] {
   return mods.sort();
 }
 
-/** Listening TCP sockets from /proc/net/tcp and tcp6 (small tables: read whole). */
-export function probeListeners(root: string): Listener[] {
+/**
+ * Listening TCP sockets from /proc/net/tcp and tcp6. Reading either costs a walk of the kernel's whole socket hash
+ * (milliseconds even when empty), so both are read at once on the thread pool while the caller does other reads.
+ */
+export async function probeListeners(root: string): Promise<Listener[]> {
+  const tables = await Promise.all(
+    (['/proc/net/tcp', '/proc/net/tcp6'] as const).map(async (file, i) => {
+      const real = resolveHostPath(root, file);
+      const text =
+        real === undefined
+          ? undefined
+          : await fs.promises.readFile(underRoot(root, real), 'latin1').catch(() => undefined);
+      return { file, family: (i === 0 ? 4 : 6) as 4 | 6, text };
+    }),
+  );
   const out: Listener[] = [];
-  for (const [file, family] of [
-    ['/proc/net/tcp', 4],
-    ['/proc/net/tcp6', 6],
-  ] as const) {
-    const text = readHostText(root, file).text;
+  for (const { file, family, text } of tables) {
     if (!text) continue;
     const lines = text.split('\n');
     for (let i = 1; i < lines.length; i++) {

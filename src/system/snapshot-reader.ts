@@ -5,7 +5,7 @@ import type { SysctlKey } from '../core/sysctl-key.js';
 import { readHostText } from './host-root.js';
 import { listSysctlKeys, readSysctl } from './proc-sys.js';
 import { readConfigFiles } from './sysctl-config-files.js';
-import { probeEnvironment } from './environment-probes.js';
+import { probeEnvironment, probeListeners } from './environment-probes.js';
 
 export interface SnapshotOptions {
   root: string;
@@ -17,7 +17,8 @@ export interface SnapshotOptions {
 }
 
 /** Reads the host (or the tree under root) into a Snapshot. Never writes. */
-export function readSnapshot(opts: SnapshotOptions): Snapshot {
+export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
+  const listeners = probeListeners(opts.root);
   const keys = new Set<string>(knownKeys());
   for (const k of opts.keys ?? []) keys.add(k);
   if (opts.all) for (const k of listSysctlKeys(opts.root, ['net', 'vm', 'fs.file-max', 'fs.nr_open'])) keys.add(k);
@@ -25,6 +26,8 @@ export function readSnapshot(opts: SnapshotOptions): Snapshot {
   for (const k of [...keys].sort()) sysctl[k] = readSysctl(opts.root, k as SysctlKey);
   const release = readHostText(opts.root, '/proc/sys/kernel/osrelease').text?.trim() ?? 'unknown';
   const hostname = readHostText(opts.root, '/proc/sys/kernel/hostname').text?.trim() ?? 'unknown';
+  const config = readConfigFiles(opts.root);
+  const env = probeEnvironment(opts.root, sysctl['net.ipv4.ip_forward']?.value, await listeners);
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     takenAt: opts.now.toISOString(),
@@ -32,7 +35,7 @@ export function readSnapshot(opts: SnapshotOptions): Snapshot {
     root: opts.root,
     kernel: { release },
     sysctl,
-    config: readConfigFiles(opts.root),
-    env: probeEnvironment(opts.root, sysctl['net.ipv4.ip_forward']?.value),
+    config,
+    env,
   };
 }

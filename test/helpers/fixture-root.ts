@@ -100,3 +100,13 @@ export function treeDigest(dir: string): string {
   walk('');
   return out.join('\n');
 }
+
+/** Runs an async fn with a fresh fixture root, removing it afterwards. */
+export async function withFixtureAsync<T>(spec: FixtureSpec, fn: (root: string) => Promise<T>): Promise<T> {
+  const root = makeFixtureRoot(spec);
+  try {
+    return await fn(root);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}

@@ -4,15 +4,15 @@ import * as os from 'node:os';
 import { test } from 'node:test';
 import { modelBoot } from '../../src/core/boot-precedence.js';
 import { readSnapshot } from '../../src/system/snapshot-reader.js';
-import { withFixture } from '../helpers/fixture-root.js';
+import { withFixtureAsync } from '../helpers/fixture-root.js';
 import { KERNEL_PRESETS } from '../helpers/kernel-presets.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 
 for (const [release, sysctl] of Object.entries(KERNEL_PRESETS)) {
-  test(`reads a ${release} root: release, values, absent keys`, () => {
-    withFixture({ release, sysctl }, (root) => {
-      const s = readSnapshot({ root, now: NOW });
+  test(`reads a ${release} root: release, values, absent keys`, async () => {
+    await withFixtureAsync({ release, sysctl }, async (root) => {
+      const s = await readSnapshot({ root, now: NOW });
       assert.equal(s.kernel.release, release);
       assert.equal(s.sysctl['net.core.somaxconn']?.value, sysctl['net.core.somaxconn']);
       assert.equal(s.sysctl['net.ipv4.ip_local_port_range']?.value, '32768\t60999');
@@ -27,17 +27,17 @@ for (const [release, sysctl] of Object.entries(KERNEL_PRESETS)) {
   });
 }
 
-test('a container-like root: other netns, read-only global keys, container markers', () => {
+test('a container-like root: other netns, read-only global keys, container markers', async () => {
   const sysctl = { ...KERNEL_PRESETS['5.15.0-130-generic'], 'net.core.rmem_max': { value: '212992', readOnly: true } };
-  withFixture(
+  await withFixtureAsync(
     {
       release: '5.15.0-130-generic',
       sysctl,
       netns: { self: 'net:[4026532200]', init: 'net:[4026531840]' },
       files: { '/.dockerenv': '' },
     },
-    (root) => {
-      const s = readSnapshot({ root, now: NOW });
+    async (root) => {
+      const s = await readSnapshot({ root, now: NOW });
       assert.equal(s.env.initialNetns, false);
       assert.match(s.env.netnsEvidence, /differs from PID 1/);
       assert.deepEqual(s.env.container.evidence, ['/.dockerenv exists']);
@@ -47,58 +47,61 @@ test('a container-like root: other netns, read-only global keys, container marke
   );
 });
 
-test('a container whose PID 1 shares our netns is still not the initial namespace', () => {
-  withFixture(
+test('a container whose PID 1 shares our netns is still not the initial namespace', async () => {
+  await withFixtureAsync(
     {
       release: '6.8.0-50-generic',
       sysctl: KERNEL_PRESETS['6.8.0-50-generic'] ?? {},
       files: { '/run/.containerenv': '' },
     },
-    (root) => {
-      assert.equal(readSnapshot({ root, now: NOW }).env.initialNetns, false);
+    async (root) => {
+      assert.equal((await readSnapshot({ root, now: NOW })).env.initialNetns, false);
     },
   );
 });
 
-test('NAT evidence: NATed conntrack entries, or forwarding plus bridge interfaces', () => {
+test('NAT evidence: NATed conntrack entries, or forwarding plus bridge interfaces', async () => {
   const base = KERNEL_PRESETS['3.10.0-1160.el7.x86_64'] ?? {};
   const natted =
     'ipv4     2 tcp      6 117 TIME_WAIT src=10.0.0.5 dst=93.184.216.34 sport=40000 dport=443 src=93.184.216.34 dst=203.0.113.7 sport=443 dport=40000 [ASSURED] mark=0 use=1\n';
   const plain =
     'ipv4     2 tcp      6 117 TIME_WAIT src=10.0.0.5 dst=10.0.0.9 sport=40000 dport=443 src=10.0.0.9 dst=10.0.0.5 sport=443 dport=40000 [ASSURED] mark=0 use=1\n';
-  withFixture(
+  await withFixtureAsync(
     { release: '3.10.0-1160.el7.x86_64', sysctl: base, files: { '/proc/net/nf_conntrack': natted } },
-    (root) => {
-      const nat = readSnapshot({ root, now: NOW }).env.nat;
+    async (root) => {
+      const nat = (await readSnapshot({ root, now: NOW })).env.nat;
       assert.equal(nat.detected, true);
       assert.match(nat.evidence.join(';'), /conntrack has NATed entries/);
     },
   );
-  withFixture(
+  await withFixtureAsync(
     { release: '3.10.0-1160.el7.x86_64', sysctl: base, files: { '/proc/net/nf_conntrack': plain } },
-    (root) => {
-      assert.equal(readSnapshot({ root, now: NOW }).env.nat.detected, false);
+    async (root) => {
+      assert.equal((await readSnapshot({ root, now: NOW })).env.nat.detected, false);
     },
   );
-  withFixture(
+  await withFixtureAsync(
     {
       release: '3.10.0-1160.el7.x86_64',
       sysctl: { ...base, 'net.ipv4.ip_forward': '1' },
       interfaces: ['lo', 'eth0', 'docker0'],
     },
-    (root) => {
-      const nat = readSnapshot({ root, now: NOW }).env.nat;
+    async (root) => {
+      const nat = (await readSnapshot({ root, now: NOW })).env.nat;
       assert.equal(nat.detected, true);
       assert.deepEqual(nat.evidence, ['net.ipv4.ip_forward=1', 'container/bridge interfaces: docker0']);
     },
   );
-  withFixture({ release: '3.10.0-1160.el7.x86_64', sysctl: { ...base, 'net.ipv4.ip_forward': '1' } }, (root) => {
-    assert.equal(readSnapshot({ root, now: NOW }).env.nat.detected, false, 'forwarding alone is not NAT');
-  });
+  await withFixtureAsync(
+    { release: '3.10.0-1160.el7.x86_64', sysctl: { ...base, 'net.ipv4.ip_forward': '1' } },
+    async (root) => {
+      assert.equal((await readSnapshot({ root, now: NOW })).env.nat.detected, false, 'forwarding alone is not NAT');
+    },
+  );
 });
 
-test('listeners come from /proc/net/tcp; memory and limits from /proc', () => {
-  withFixture(
+test('listeners come from /proc/net/tcp; memory and limits from /proc', async () => {
+  await withFixtureAsync(
     {
       release: '6.8.0-50-generic',
       sysctl: KERNEL_PRESETS['6.8.0-50-generic'] ?? {},
@@ -112,8 +115,8 @@ test('listeners come from /proc/net/tcp; memory and limits from /proc', () => {
           'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 524288               files\n',
       },
     },
-    (root) => {
-      const s = readSnapshot({ root, now: NOW });
+    async (root) => {
+      const s = await readSnapshot({ root, now: NOW });
       assert.deepEqual(s.env.listeners, [
         { family: 4, address: '0.0.0.0', port: 443 },
         { family: 4, address: '127.0.0.1', port: 5432 },
@@ -124,8 +127,8 @@ test('listeners come from /proc/net/tcp; memory and limits from /proc', () => {
   );
 });
 
-test('config files: symlinks, masks and dotfiles as they are; absolute links resolve inside the root', () => {
-  withFixture(
+test('config files: symlinks, masks and dotfiles as they are; absolute links resolve inside the root', async () => {
+  await withFixtureAsync(
     {
       release: '6.8.0-50-generic',
       sysctl: KERNEL_PRESETS['6.8.0-50-generic'] ?? {},
@@ -140,8 +143,8 @@ test('config files: symlinks, masks and dotfiles as they are; absolute links res
         '/etc/sysctl.d/70-abs.conf': { symlink: '/usr/lib/sysctl.d/50-pid-max.conf' },
       },
     },
-    (root) => {
-      const s = readSnapshot({ root, now: NOW });
+    async (root) => {
+      const s = await readSnapshot({ root, now: NOW });
       const byPath = Object.fromEntries(s.config.map((f) => [f.path, f]));
       assert.deepEqual(byPath['/etc/sysctl.d/99-sysctl.conf'], {
         path: '/etc/sysctl.d/99-sysctl.conf',
@@ -171,8 +174,8 @@ test('config files: symlinks, masks and dotfiles as they are; absolute links res
   );
 });
 
-test('the live host reads without error and reports this kernel', () => {
-  const s = readSnapshot({ root: '/', now: NOW });
+test('the live host reads without error and reports this kernel', async () => {
+  const s = await readSnapshot({ root: '/', now: NOW });
   assert.equal(s.kernel.release, os.release());
   assert.equal(s.sysctl['net.core.somaxconn']?.state, 'ok');
   assert.ok(s.env.memTotalKiB && s.env.memTotalKiB > 0);

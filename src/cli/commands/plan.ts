@@ -23,7 +23,7 @@ export interface PlanFlags {
 }
 
 /** Builds the plan from flags: the one path shared by `plan` and (later) `apply`. */
-export function buildPlan(ctx: CliContext, flags: PlanFlags): Plan {
+export async function buildPlan(ctx: CliContext, flags: PlanFlags): Promise<Plan> {
   const profiles = flags.profile ?? [];
   const overrides = flags.set ?? [];
   if (!profiles.length && !overrides.length)
@@ -36,7 +36,7 @@ export function buildPlan(ctx: CliContext, flags: PlanFlags): Plan {
   const request = resolveRequest(profiles, overrides, createProfileLoader(root));
   const snapshot = flags.snapshot
     ? readSnapshotFile(flags.snapshot)
-    : readSnapshot({ root, now: ctx.now(), keys: request.settings.map((s) => s.key) });
+    : await readSnapshot({ root, now: ctx.now(), keys: request.settings.map((s) => s.key) });
   return planTuning(snapshot, request, allRules, ctx.now(), { ownedFile, allow: flags.allow ?? [], overrides });
 }
 
@@ -46,8 +46,8 @@ export function planExitCode(plan: Plan, detailed: boolean): number {
   return detailed && plan.summary.pending ? EXIT.PENDING : EXIT.OK;
 }
 
-export function runPlan(ctx: CliContext, flags: PlanFlags): number {
-  const plan = buildPlan(ctx, flags);
+export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number> {
+  const plan = await buildPlan(ctx, flags);
   ctx.out(flags.json ? JSON.stringify(plan, null, 2) + '\n' : renderPlan(plan, ctx.style));
   return planExitCode(plan, flags.detailedExitcode === true);
 }

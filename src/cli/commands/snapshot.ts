@@ -11,8 +11,8 @@ export interface SnapshotFlags {
   root?: string;
 }
 
-export function runSnapshot(ctx: CliContext, flags: SnapshotFlags): number {
-  const snap = readSnapshot({ root: ctx.root(flags.root), now: ctx.now(), all: flags.all === true });
+export async function runSnapshot(ctx: CliContext, flags: SnapshotFlags): Promise<number> {
+  const snap = await readSnapshot({ root: ctx.root(flags.root), now: ctx.now(), all: flags.all === true });
   if (!flags.output || flags.output === '-') {
     ctx.out(formatSnapshotJson(snap));
     return EXIT.OK;
