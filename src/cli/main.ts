@@ -96,8 +96,9 @@ export async function main(argv: string[], ctx: CliContext = processContext()): 
 }
 
 if (require.main === module) {
+  // Output is written synchronously, so exiting at once is safe and skips tearing down the thread pool.
   main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    () => (process.exitCode = EXIT.RUNTIME),
+    (code) => process.exit(code),
+    () => process.exit(EXIT.RUNTIME),
   );
 }

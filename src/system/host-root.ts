@@ -12,6 +12,8 @@ export function underRoot(root: string, hostPath: string): string {
  * `/lib -> /usr/lib` never escapes into the real host. Returns the host-absolute path, or undefined on a loop.
  */
 export function resolveHostPath(root: string, hostPath: string): string | undefined {
+  // Under the real root the kernel's own resolution is exactly right (and one syscall instead of one per component).
+  if (root === '/') return hostPath;
   const parts = hostPath.split('/').filter((p) => p !== '' && p !== '.');
   let resolved: string[] = [];
   for (let hops = 0, i = 0; i < parts.length; i++) {
