@@ -31,7 +31,7 @@ function readProcFile(file: string): string {
   const fd = fs.openSync(file, 'r');
   try {
     let text = '';
-    for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0; ) {
+    for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0;) {
       text += chunk.toString('utf8', 0, n);
       if (n < chunk.length) break;
     }
