@@ -10,6 +10,9 @@ export interface KernelDefaults {
   tcpMaxSynBacklog: number | null;
 }
 
+/** The runtime keys the defaults are computed from. */
+export const KERNEL_DEFAULT_KEYS = ['net.ipv4.tcp_ehash_entries'];
+
 /** Derives ehash-based defaults from tcp_ehash_entries (6.1+) or, failing that, from MemTotal. */
 export function kernelDefaults(s: Snapshot): KernelDefaults {
   const fromKey = s.sysctl['net.ipv4.tcp_ehash_entries'];

@@ -1,4 +1,5 @@
 // Builds a Snapshot from a live host or a fixture root: the read layer's single entry point.
+import { ENVIRONMENT_KEYS } from '../core/evidence-keys.js';
 import { knownKeys } from '../core/key-catalog.js';
 import { SNAPSHOT_SCHEMA_VERSION, type RuntimeValue, type Snapshot } from '../core/snapshot.js';
 import type { SysctlKey } from '../core/sysctl-key.js';
@@ -10,7 +11,7 @@ import { probeEnvironment, probeListeners } from './environment-probes.js';
 export interface SnapshotOptions {
   root: string;
   now: Date;
-  /** Extra keys to read (those the request names), beyond every key tune knows. */
+  /** Read exactly these keys (a live plan's evidence); default: every key tune knows. */
   keys?: Iterable<string>;
   /** Also read everything under net., vm. and fs.file-max / fs.nr_open (`tune snapshot --all`). */
   all?: boolean;
@@ -19,8 +20,7 @@ export interface SnapshotOptions {
 /** Reads the host (or the tree under root) into a Snapshot. Never writes. */
 export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const listeners = probeListeners(opts.root);
-  const keys = new Set<string>(knownKeys());
-  for (const k of opts.keys ?? []) keys.add(k);
+  const keys = new Set<string>([...(opts.keys ?? knownKeys()), ...ENVIRONMENT_KEYS]);
   if (opts.all) for (const k of listSysctlKeys(opts.root, ['net', 'vm', 'fs.file-max', 'fs.nr_open'])) keys.add(k);
   const sysctl: Record<string, RuntimeValue> = {};
   for (const k of [...keys].sort()) sysctl[k] = readSysctl(opts.root, k as SysctlKey);

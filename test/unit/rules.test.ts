@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { evidenceKeys } from '../../src/core/evidence-keys.js';
 import { allRules } from '../../src/core/rules/index.js';
+import type { Snapshot } from '../../src/core/snapshot.js';
 import { planOf, ruleHits } from '../helpers/plan-data.js';
 import { repoRoot } from '../helpers/repo.js';
 import { snapshotOf, type SnapshotData } from '../helpers/snapshot-data.js';
@@ -273,6 +275,17 @@ const cases: Case[] = [
   },
 ];
 
+/** The snapshot a live plan reads: only the requested keys and the keys rules declare (Rule.reads). */
+function evidenceOnly(snap: Snapshot, sets: string[]): Snapshot {
+  const keep = new Set(
+    evidenceKeys(
+      allRules,
+      sets.map((s) => s.slice(0, s.indexOf('='))),
+    ),
+  );
+  return { ...snap, sysctl: Object.fromEntries(Object.entries(snap.sysctl).filter(([k]) => keep.has(k))) };
+}
+
 for (const c of cases) {
   test(`${c.rule} fires on its evidence and stays quiet without it`, () => {
     const fired = planOf(snapshotOf(c.fires.snap), c.fires.sets);
@@ -284,6 +297,15 @@ for (const c of cases) {
     assert.ok(
       !quiet.findings.some((f) => f.rule === c.rule),
       `${c.rule} should stay quiet; got ${ruleHits(quiet).join(', ')}`,
+    );
+    // A live plan reads only the declared evidence (Rule.reads): it must decide exactly as with every key.
+    assert.deepEqual(
+      planOf(evidenceOnly(snapshotOf(c.fires.snap), c.fires.sets), c.fires.sets).findings,
+      fired.findings,
+    );
+    assert.deepEqual(
+      planOf(evidenceOnly(snapshotOf(c.quiet.snap), c.quiet.sets), c.quiet.sets).findings,
+      quiet.findings,
     );
   });
 }

@@ -1,5 +1,6 @@
 // `tune plan`: read (live or snapshot), resolve profiles, decide, render. Writes nothing.
 import { UserError } from '../../core/errors.js';
+import { evidenceKeys } from '../../core/evidence-keys.js';
 import { DEFAULT_OWNED_FILE } from '../../core/owned-file.js';
 import { planTuning, type Plan } from '../../core/planner.js';
 import { resolveRequest } from '../../core/profile-resolver.js';
@@ -36,7 +37,14 @@ export async function buildPlan(ctx: CliContext, flags: PlanFlags): Promise<Plan
   const request = resolveRequest(profiles, overrides, createProfileLoader(root));
   const snapshot = flags.snapshot
     ? readSnapshotFile(flags.snapshot)
-    : await readSnapshot({ root, now: ctx.now(), keys: request.settings.map((s) => s.key) });
+    : await readSnapshot({
+        root,
+        now: ctx.now(),
+        keys: evidenceKeys(
+          allRules,
+          request.settings.map((s) => s.key),
+        ),
+      });
   return planTuning(snapshot, request, allRules, ctx.now(), { ownedFile, allow: flags.allow ?? [], overrides });
 }
 

@@ -24,6 +24,7 @@ export const hostRules: Rule[] = [
     id: 'FILE_MAX_BELOW_IN_USE',
     severity: 'refuse',
     summary: 'fs.file-max must stay above the number of file handles already allocated (fs.file-nr).',
+    reads: ['fs.file-nr'],
     check: (ctx) =>
       whenPlanned(ctx, 'fs.file-max', (p) => {
         const target = intTokens(p.target)?.[0];

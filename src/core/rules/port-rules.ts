@@ -26,6 +26,7 @@ export const portRules: Rule[] = [
     severity: 'refuse',
     summary:
       'ip_local_port_range must start at or above ip_unprivileged_port_start (the kernel rejects it with EINVAL).',
+    reads: [RANGE, UNPRIV],
     check: (ctx) => {
       if (!ctx.planned.has(RANGE) && !ctx.planned.has(UNPRIV)) return [];
       const low = effectiveInts(ctx, RANGE)?.[0];
@@ -60,6 +61,7 @@ export const portRules: Rule[] = [
     id: 'PORT_RANGE_LISTENER_OVERLAP',
     severity: 'warn',
     summary: 'Listening ports inside the new ephemeral range collide with outgoing connections unless reserved.',
+    reads: [RESERVED],
     check: (ctx) => {
       const r = plannedRange(ctx);
       if (!r) return [];

@@ -23,6 +23,7 @@ export const queueRules: Rule[] = [
     id: 'SYN_BACKLOG_WITH_SYNCOOKIES',
     severity: 'warn',
     summary: 'tcp_max_syn_backlog is effectively unused while tcp_syncookies is on.',
+    reads: ['net.ipv4.tcp_syncookies'],
     check: (ctx) =>
       whenPlanned(ctx, 'net.ipv4.tcp_max_syn_backlog', (p) => {
         const cookies = effectiveInt(ctx, 'net.ipv4.tcp_syncookies');

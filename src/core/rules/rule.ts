@@ -53,6 +53,8 @@ export interface Rule {
   overridable?: boolean;
   /** One line for docs/rules.md and `--help`. */
   summary: string;
+  /** Keys this rule consults besides the planned ones: a live plan reads only planned keys and these. */
+  reads?: string[];
   check(ctx: RuleContext): RuleHit[];
 }
 

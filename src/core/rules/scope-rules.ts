@@ -96,6 +96,7 @@ export const scopeRules: Rule[] = [
     id: 'CONNTRACK_MAX_VS_BUCKETS',
     severity: 'warn',
     summary: 'nf_conntrack_max far above nf_conntrack_buckets makes long hash chains (raise buckets with hashsize).',
+    reads: ['net.netfilter.nf_conntrack_buckets'],
     check: (ctx) => {
       if (!ctx.planned.has('net.netfilter.nf_conntrack_max')) return [];
       const max = effectiveInt(ctx, 'net.netfilter.nf_conntrack_max');

@@ -1,4 +1,5 @@
 // TIME_WAIT folklore and its facts: tw_recycle is gone, fin_timeout is not TIME_WAIT, tw_reuse is client-side only.
+import { KERNEL_DEFAULT_KEYS } from '../kernel-defaults.js';
 import { kernelAtLeast } from '../kernel-version.js';
 import { intTokens } from '../sysctl-value.js';
 import { currentValue, effectiveInt, whenPlanned, type Rule } from './rule.js';
@@ -98,6 +99,7 @@ export const timeWaitRules: Rule[] = [
     id: 'TW_REUSE_NEEDS_TIMESTAMPS',
     severity: 'refuse',
     summary: 'tcp_tw_reuse does nothing without TCP timestamps (tcp_timestamps=0).',
+    reads: ['net.ipv4.tcp_timestamps'],
     check: (ctx) =>
       whenPlanned(ctx, REUSE, (p) =>
         p.target !== '0' && effectiveInt(ctx, 'net.ipv4.tcp_timestamps') === 0
@@ -146,6 +148,7 @@ export const timeWaitRules: Rule[] = [
     severity: 'refuse',
     overridable: true,
     summary: `Do not lower ${name} below the kernel default computed for this machine (kernel docs: "must not lower artificially").`,
+    reads: KERNEL_DEFAULT_KEYS,
     check: (ctx) =>
       whenPlanned(ctx, `net.ipv4.${name}`, (p) => {
         const def = name === 'tcp_max_tw_buckets' ? ctx.defaults.tcpMaxTwBuckets : ctx.defaults.tcpMaxOrphans;
