@@ -10,6 +10,9 @@ export interface CliContext {
   now(): Date;
   /** The host root: --root, else TUNE_ROOT, else /. */
   root(flag?: string): string;
+  /** Whether standard output is a terminal (live redraws, colours). */
+  isTerminal: boolean;
+  sleep(ms: number): Promise<void>;
 }
 
 /**
@@ -42,7 +45,8 @@ function isTerminal(fd: number): boolean {
 /** The real context: colours only on a terminal and when NO_COLOR is unset or empty. */
 export function processContext(): CliContext {
   const env = process.env;
-  const color = isTerminal(1) && !env.NO_COLOR;
+  const terminal = isTerminal(1);
+  const color = terminal && !env.NO_COLOR;
   return {
     out: (t) => writeAll(1, t),
     err: (t) => writeAll(2, t),
@@ -50,5 +54,7 @@ export function processContext(): CliContext {
     env,
     now: () => new Date(),
     root: (flag) => flag ?? (env.TUNE_ROOT || '/'),
+    isTerminal: terminal,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 }

@@ -69,6 +69,56 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
       setExit((await import('./commands/profiles.js')).runProfilesShow(ctx, name, { ...profiles.opts(), ...flags })),
     );
 
+  const diagnoseOptions = (c: Command) =>
+    c.addOption(rootOption()).option('--top <n>', 'how many destinations, clients, processes to name', '5');
+
+  diagnoseOptions(
+    program
+      .command('diagnose')
+      .description(
+        'Name the cause of TIME_WAIT, CLOSE_WAIT, port exhaustion, SYN floods and queue overflows, and the fix.',
+      )
+      .option('--json', 'print every number as JSON')
+      .option('--interval <seconds>', 'sample counters twice, SECONDS apart, to report connection rates'),
+  )
+    .addHelpText('after', examples(['tune diagnose', 'tune diagnose --interval 5 --json']))
+    .action(async (flags) => setExit(await (await import('./commands/diagnose.js')).runDiagnose(ctx, flags)));
+
+  diagnoseOptions(
+    program
+      .command('check')
+      .description(
+        'Monitoring Plugins (Nagios/Icinga) check: status line, perfdata, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.',
+      )
+      .option('--warn <metric=n>', 'warning when METRIC is above N; repeatable', collect, [])
+      .option('--crit <metric=n>', 'critical when METRIC is above N; repeatable', collect, []),
+  )
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tune check\n  $ tune check --warn close_wait=50 --crit close_wait=500 --warn time_wait=100000\n\nMetrics: established, time_wait, time_wait_client, time_wait_server, close_wait, syn_recv, ephemeral_used_pct,\n  listen_queue_pct, tw_buckets_pct, conntrack_pct, file_handles_pct (docs/monitoring.md lists the defaults).\n\nExit codes (Monitoring Plugins): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad arguments, unreadable host).\n`,
+    )
+    .action(async (flags) => setExit(await (await import('./commands/check.js')).runCheck(ctx, flags)));
+
+  diagnoseOptions(
+    program
+      .command('metrics')
+      .description("Prometheus text exposition for node_exporter's textfile collector (metric names start with tune_).")
+      .option('-o, --output <file>', 'write atomically to FILE (e.g. /var/lib/node_exporter/textfile/tune.prom)'),
+  )
+    .addHelpText('after', examples(['tune metrics', 'tune metrics -o /var/lib/node_exporter/textfile/tune.prom']))
+    .action(async (flags) => setExit(await (await import('./commands/metrics.js')).runMetrics(ctx, flags)));
+
+  diagnoseOptions(
+    program
+      .command('watch')
+      .description('Live view: redraw the diagnosis every --interval seconds.')
+      .option('--interval <seconds>', 'seconds between redraws (and the rate window)', '2')
+      .option('--count <n>', 'stop after N redraws (required when output is not a terminal)')
+      .option('--json', 'one JSON report per line instead of the view'),
+  )
+    .addHelpText('after', examples(['tune watch', 'tune watch --interval 1 --count 10 --json']))
+    .action(async (flags) => setExit(await (await import('./commands/watch.js')).runWatch(ctx, flags)));
+
   return program;
 }
 

@@ -1,0 +1,68 @@
+// Gathers everything diagnose needs from the host (or a fixture root): tables, counters, bounding sysctls, owners.
+import type { DiagnosisInput } from '../core/diagnosis.js';
+import { parseCounterGroups, parseSockstat, type CounterGroups } from '../core/net-counters.js';
+import type { SysctlKey } from '../core/sysctl-key.js';
+import { readHostText } from './host-root.js';
+import { readSysctl } from './proc-sys.js';
+import { findSocketOwners } from './socket-owners.js';
+import { readSocketCensus } from './socket-tables.js';
+
+/** The sysctls that bound the resources diagnose reports on. */
+export const BOUNDING_KEYS = [
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_max_tw_buckets',
+  'net.core.somaxconn',
+  'net.ipv4.tcp_syncookies',
+  'net.netfilter.nf_conntrack_count',
+  'net.netfilter.nf_conntrack_max',
+  'fs.file-nr',
+  'fs.file-max',
+];
+
+/** TcpExt and Tcp counters (and the rest of netstat/snmp) under the root. */
+export function readCounters(root: string): CounterGroups {
+  return {
+    ...parseCounterGroups(readHostText(root, '/proc/net/snmp').text ?? ''),
+    ...parseCounterGroups(readHostText(root, '/proc/net/netstat').text ?? ''),
+  };
+}
+
+export interface GatherOptions {
+  root: string;
+  now: () => Date;
+  topN: number;
+  /** Seconds between two counter samples for rates; 0 for none. */
+  interval: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** Reads the host once (or twice, `interval` apart, for rates). Never writes. */
+export async function gatherDiagnosisInput(o: GatherOptions): Promise<DiagnosisInput> {
+  const first = o.interval > 0 ? readCounters(o.root) : null;
+  if (first) await o.sleep(o.interval * 1000);
+  const sysctl: Record<string, string | undefined> = {};
+  for (const k of BOUNDING_KEYS) {
+    const v = readSysctl(o.root, k as SysctlKey);
+    sysctl[k] = v.state === 'ok' ? v.value : undefined;
+  }
+  const [low = 32768, high = 60999] = (sysctl['net.ipv4.ip_local_port_range'] ?? '').trim().split(/\s+/).map(Number);
+  const census = readSocketCensus(o.root, { low, high });
+  const counters = readCounters(o.root);
+  const sockstat = {
+    ...parseSockstat(readHostText(o.root, '/proc/net/sockstat').text ?? ''),
+    ...parseSockstat(readHostText(o.root, '/proc/net/sockstat6').text ?? ''),
+  };
+  return {
+    takenAt: o.now().toISOString(),
+    hostname: readHostText(o.root, '/proc/sys/kernel/hostname').text?.trim() ?? 'unknown',
+    kernel: readHostText(o.root, '/proc/sys/kernel/osrelease').text?.trim() ?? 'unknown',
+    census,
+    sysctl,
+    counters,
+    sockstat,
+    owners: census.closeWaitInodes.size ? findSocketOwners(o.root, census.closeWaitInodes) : null,
+    earlier: first ? { counters: first, seconds: o.interval } : null,
+    topN: o.topN,
+  };
+}

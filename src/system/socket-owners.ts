@@ -1,0 +1,74 @@
+// Which process holds a socket: /proc/PID/fd links "socket:[inode]" (what `ss -p` does).
+import fs = require('node:fs');
+import { underRoot } from './host-root.js';
+
+export interface SocketOwner {
+  pid: number;
+  command: string;
+  sockets: number;
+}
+
+export interface OwnerScan {
+  owners: SocketOwner[];
+  /** Processes whose descriptors could not be read (permissions): their sockets stay unattributed. */
+  unreadableProcesses: number;
+  attributed: number;
+}
+
+/** Maps the given socket inodes to the processes holding them. */
+export function findSocketOwners(root: string, inodes: Set<number>): OwnerScan {
+  const owners = new Map<number, SocketOwner>();
+  let unreadable = 0;
+  let attributed = 0;
+  if (!inodes.size) return { owners: [], unreadableProcesses: 0, attributed: 0 };
+  let pids: string[];
+  try {
+    pids = fs.readdirSync(underRoot(root, '/proc')).filter((p) => /^\d+$/.test(p));
+  } catch {
+    return { owners: [], unreadableProcesses: 0, attributed: 0 };
+  }
+  const seen = new Set<number>();
+  for (const pid of pids) {
+    const dir = underRoot(root, `/proc/${pid}/fd`);
+    let fds: string[];
+    try {
+      fds = fs.readdirSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') unreadable++;
+      continue;
+    }
+    for (const fd of fds) {
+      let link: string;
+      try {
+        link = fs.readlinkSync(`${dir}/${fd}`);
+      } catch {
+        continue;
+      }
+      if (!link.startsWith('socket:[')) continue;
+      const inode = Number(link.slice(8, -1));
+      if (!inodes.has(inode)) continue;
+      const n = Number(pid);
+      let o = owners.get(n);
+      if (!o) {
+        let command = '?';
+        try {
+          command = fs.readFileSync(underRoot(root, `/proc/${pid}/comm`), 'utf8').trim();
+        } catch {
+          /* process gone */
+        }
+        o = { pid: n, command, sockets: 0 };
+        owners.set(n, o);
+      }
+      o.sockets++;
+      if (!seen.has(inode)) {
+        seen.add(inode);
+        attributed++;
+      }
+    }
+  }
+  return {
+    owners: [...owners.values()].sort((a, b) => b.sockets - a.sockets),
+    unreadableProcesses: unreadable,
+    attributed,
+  };
+}
