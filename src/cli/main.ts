@@ -97,6 +97,11 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
       'after',
       `\nExamples:\n  $ tune check\n  $ tune check --warn close_wait=50 --crit close_wait=500 --warn time_wait=100000\n\nMetrics: established, time_wait, time_wait_client, time_wait_server, close_wait, syn_recv, ephemeral_used_pct,\n  listen_queue_pct, tw_buckets_pct, conntrack_pct, file_handles_pct (docs/monitoring.md lists the defaults).\n\nExit codes (Monitoring Plugins): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad arguments, unreadable host).\n`,
     )
+    .configureOutput({
+      writeOut: (s) => ctx.out(s),
+      writeErr: (s) => ctx.err(s),
+      outputError: (s) => ctx.out(`TUNE UNKNOWN - ${s.trim().replace(/^error: /, '')}\n`),
+    })
     .action(async (flags) => setExit(await (await import('./commands/check.js')).runCheck(ctx, flags)));
 
   diagnoseOptions(
@@ -133,7 +138,8 @@ export async function main(argv: string[], ctx: CliContext = processContext()): 
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
         return EXIT.OK;
-      return EXIT.USAGE;
+      // A monitoring plugin reports its own usage errors as UNKNOWN (3), never as CRITICAL (2).
+      return argv[0] === 'check' ? 3 : EXIT.USAGE;
     }
     if (e instanceof UserError) {
       ctx.err(`${e.location.file === undefined ? 'tune: ' : ''}${e.format()}\n`);
