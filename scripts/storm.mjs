@@ -16,7 +16,10 @@ const PORT_SERVER_CLOSES = 8081;
 const PORT_LEAK = 8082;
 const PORT_HOLD = 8083;
 
-if (spawnSync('readlink', ['/proc/self/ns/net']).stdout.toString() === spawnSync('readlink', ['/proc/2/ns/net']).stdout.toString()) {
+if (
+  spawnSync('readlink', ['/proc/self/ns/net']).stdout.toString() ===
+  spawnSync('readlink', ['/proc/2/ns/net']).stdout.toString()
+) {
   console.error('storm: refusing to run in the host network namespace (use scripts/netns-sandbox)');
   process.exit(97);
 }
@@ -98,8 +101,18 @@ const buildSeconds = (Date.now() - t0) / 1000;
 const outputs = [];
 for (const cmd of spec.commands ?? []) {
   const t = process.hrtime.bigint();
-  const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', maxBuffer: 1 << 30, shell: cmd[0] === 'sh' ? false : false });
-  outputs.push({ cmd, status: r.status, stdout: r.stdout, stderr: r.stderr, seconds: Number(process.hrtime.bigint() - t) / 1e9 });
+  const r = spawnSync(cmd[0], cmd.slice(1), {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    shell: cmd[0] === 'sh' ? false : false,
+  });
+  outputs.push({
+    cmd,
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    seconds: Number(process.hrtime.bigint() - t) / 1e9,
+  });
 }
 leaker.kill('SIGKILL');
 for (const c of held) c.destroy();

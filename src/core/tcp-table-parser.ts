@@ -98,6 +98,8 @@ export class TcpTableParser {
     const r = this.rec;
     const ra = a + addrLen + 6;
     if (b[a + addrLen] !== 58 || b[ra + addrLen] !== 58 || b[ra - 1] !== 32) this.fail(lineNo, 'bad address field');
+    this.checkHex(b, a, addrLen, lineNo);
+    this.checkHex(b, ra, addrLen, lineNo);
     r.localHex = b.toString('latin1', a, a + addrLen);
     r.localPort = this.hex(b, a + addrLen + 1, 4, lineNo);
     r.remoteHex = b.toString('latin1', ra, ra + addrLen);
@@ -121,6 +123,12 @@ export class TcpTableParser {
     num();
     r.inode = num();
     this.onRow(r);
+  }
+
+  private checkHex(b: Buffer, at: number, len: number, lineNo: number): void {
+    for (let k = at; k < at + len; k++) {
+      if ((HEX[b[k] ?? 0] ?? -1) < 0) this.fail(lineNo, `"${b.toString('latin1', at, at + len)}" is not a hex address`);
+    }
   }
 
   private hex(b: Buffer, at: number, len: number, lineNo: number): number {
