@@ -112,7 +112,7 @@ test('malformed rows are a one-line error naming file and line, never a crash', 
   );
   assert.match(
     bad(tcpRow(1, { local: '1.2.3.4', lport: 1, state: 1 }).replace('0403', 'G403')),
-    /:3: malformed socket row: .*(not hex|bad address)/,
+    /^\/proc\/net\/tcp:3: malformed socket row: "G4030201" is not a hex address$/,
   );
   assert.match(
     bad(tcpRow(1, { local: '1.2.3.4', lport: 1, state: 1 }).replace(/ {2}1000 .*\n/, '\n')),
