@@ -30,7 +30,6 @@ await build({
   external: ['@inquirer/prompts'],
   plugins: [lazyChildProcess],
   minify: true,
-  keepNames: true,
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',

@@ -8,8 +8,40 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync, writeSync } from 'node:fs';
 import net from 'node:net';
 
-const spec = JSON.parse(process.argv[2] ?? '{}');
+const worker = process.argv[2] === '--client-worker';
+const spec = JSON.parse(process.argv[worker ? 3 : 2] ?? '{}');
 const n = (k, d = 0) => Number(spec[k] ?? d);
+
+if (worker) {
+  // A client worker: opens and closes (client first) connections from pinned sources, for indexes [from, to).
+  const { from, to, sources, dests, port } = spec;
+  let failed = 0;
+  let next = from;
+  const one = () =>
+    new Promise((resolve) => {
+      const i = next++;
+      const c = net.connect({
+        port,
+        host: `127.0.0.${(i % dests) + 1}`,
+        allowHalfOpen: false,
+        localAddress: `127.0.0.${10 + (i % sources)}`,
+        localPort: 10000 + Math.floor(i / sources),
+      });
+      c.on('error', () => {
+        failed++;
+        resolve();
+      });
+      c.on('connect', () => c.end());
+      c.on('close', () => resolve());
+    });
+  await Promise.all(
+    Array.from({ length: 200 }, async () => {
+      while (next < to) await one();
+    }),
+  );
+  writeSync(1, `${failed}\n`);
+  process.exit(0);
+}
 const CONCURRENCY = 200;
 const PORT_CLIENT_CLOSES = 8080;
 const PORT_SERVER_CLOSES = 8081;
@@ -50,14 +82,15 @@ await listen(PORT_HOLD, (c) => {
   held.push(c);
 });
 
-/** Opens `count` connections with bounded concurrency; `mode` decides who closes. */
-async function connections(count, port, mode, hostOf = () => '127.0.0.1') {
+/** Opens `count` connections with bounded concurrency; `mode` decides who closes. `bindOf` may pin the source
+ *  (address and port) so the kernel skips its ephemeral port search, which slows down as TIME_WAIT piles up. */
+async function connections(count, port, mode, hostOf = () => '127.0.0.1', bindOf = () => ({})) {
   let started = 0;
   let failed = 0;
   const one = () =>
     new Promise((resolve) => {
       const i = started++;
-      const c = net.connect({ port, host: hostOf(i), allowHalfOpen: false });
+      const c = net.connect({ port, host: hostOf(i), allowHalfOpen: false, ...bindOf(i) });
       c.on('error', () => {
         failed++;
         resolve();
@@ -80,8 +113,36 @@ async function connections(count, port, mode, hostOf = () => '127.0.0.1') {
 
 const dests = n('destinations', 1);
 const t0 = Date.now();
+/** Client-closes connections split over `workers` processes (bindSources required): a faster storm. */
+async function clientWorkers(count, workers, sources) {
+  const per = Math.ceil(count / workers);
+  const runs = Array.from({ length: workers }, (_, w) => {
+    const args = { from: w * per, to: Math.min(count, (w + 1) * per), sources, dests, port: PORT_CLIENT_CLOSES };
+    const child = spawn(process.execPath, [process.argv[1], '--client-worker', JSON.stringify(args)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    return new Promise((resolve) => child.on('exit', () => resolve(Number(out.trim()) || 0)));
+  });
+  return (await Promise.all(runs)).reduce((a, b) => a + b, 0);
+}
+const useWorkers = n('workers') > 1 && n('bindSources') > 0;
 const failed =
-  (await connections(n('clientTimeWait'), PORT_CLIENT_CLOSES, 'client-closes', (i) => `127.0.0.${(i % dests) + 1}`)) +
+  (useWorkers ? await clientWorkers(n('clientTimeWait'), n('workers'), n('bindSources')) : 0) +
+  (await connections(
+    useWorkers ? 0 : n('clientTimeWait'),
+    PORT_CLIENT_CLOSES,
+    'client-closes',
+    (i) => `127.0.0.${(i % dests) + 1}`,
+    // bindSources > 0: source 127.0.0.(10+s), port 10000 + i / sources (unique per source, inside the port range)
+    n('bindSources') > 0
+      ? (i) => ({
+          localAddress: `127.0.0.${10 + (i % n('bindSources'))}`,
+          localPort: 10000 + Math.floor(i / n('bindSources')),
+        })
+      : undefined,
+  )) +
   (await connections(n('serverTimeWait'), PORT_SERVER_CLOSES, 'server-closes')) +
   (await connections(n('established'), PORT_HOLD, 'hold'));
 

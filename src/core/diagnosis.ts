@@ -1,7 +1,6 @@
 // Turns a socket census, counters and bounding sysctls into a report that names causes and fixes. Pure.
 import type { CounterGroups } from './net-counters.js';
 import { parsePortList } from './port-list.js';
-import { hexToAddress } from './proc-net-tcp.js';
 import type { SocketCensus } from './socket-census.js';
 
 export const DIAGNOSIS_SCHEMA_VERSION = 1;
@@ -124,29 +123,14 @@ export function diagnose(input: DiagnosisInput): DiagnosisReport {
     (p) => p >= low && p <= high,
   ).length;
   const usable = Math.max(0, high - low + 1 - reserved);
-  const addr = (family: string, hex: string) => hexToAddress(hex, family === '4' ? 4 : 6) ?? hex;
-
-  const worst = c.ephemeralUse.top(input.topN).map(([key, used]) => {
-    const [family = '4', localHex = '', remoteHex = '', port = '0'] = key.split('|');
-    return {
-      local: addr(family, localHex),
-      remote: addr(family, remoteHex),
-      port: Number(port),
-      used,
-      percent: pct(used, usable),
-    };
-  });
-  const clientTop = c.clientTimeWait.top(input.topN).map(([key, count]) => {
-    const [family = '4', remoteHex = '', port = '0'] = key.split('|');
-    return { remote: addr(family, remoteHex), port: Number(port), count };
-  });
-  const serverTop = c.serverTimeWait.top(input.topN).map(([key, count]) => {
-    const [family = '4', remoteHex = ''] = key.split('|');
-    return { remote: addr(family, remoteHex), count };
-  });
+  const worst = c.ephemeralUse
+    .top(input.topN)
+    .map(([key, used]) => ({ ...c.tupleOf(key), used, percent: pct(used, usable) }));
+  const clientTop = c.clientTimeWait.top(input.topN).map(([key, count]) => ({ ...c.destinationOf(key), count }));
+  const serverTop = c.serverTimeWait.top(input.topN).map(([key, count]) => ({ remote: c.clientOf(key), count }));
   const synByPort = new Map(c.synRecvByPort.counts);
   const listeners = c.listeners.map((l) => ({
-    address: addr(String(l.family), l.localHex),
+    address: l.address,
     port: l.port,
     acceptQueue: l.acceptQueue,
     backlog: l.backlog,
@@ -168,7 +152,7 @@ export function diagnose(input: DiagnosisInput): DiagnosisReport {
     takenAt: input.takenAt,
     hostname: input.hostname,
     kernel: input.kernel,
-    sockets: { total: c.rows, byState: Object.fromEntries([...c.byState.entries()].sort()) },
+    sockets: { total: c.rows, byState: Object.fromEntries(Object.entries(c.byState()).sort()) },
     timeWait: {
       total: c.count('TIME_WAIT'),
       maxBuckets: int(input.sysctl['net.ipv4.tcp_max_tw_buckets']) ?? null,

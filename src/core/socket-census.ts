@@ -1,74 +1,141 @@
 // Bounded aggregates of the socket tables, built row by row: everything diagnose, check and metrics report on.
+// Hot path: IPv4 rows (the bulk on most hosts) are counted under numeric keys, never strings.
 import { BoundedCounter } from './bounded-counter.js';
+import { hexToAddress } from './proc-net-tcp.js';
 import { TCP_STATE_NAMES, type TcpRecord } from './tcp-table-parser.js';
 
 /** Distinct keys kept exactly per aggregate; beyond it counts go to `untracked` (memory stays bounded). */
-export const KEY_CAP = 50_000;
+export const KEY_CAP = 10_000;
+
+const P16 = 65536;
+const P48 = 2 ** 48;
+/** Local IPv4 addresses get a small index so (local, remote, port) fits one exact number below 2^53. */
+const LOCAL_INDEX_CAP = 31;
 
 export interface ListenerStat {
-  family: 4 | 6;
-  localHex: string;
+  address: string;
   port: number;
   /** Accept queue now (rx_queue of a LISTEN row) and its limit min(backlog, somaxconn) (tx_queue). */
   acceptQueue: number;
   backlog: number;
 }
 
+/** The kernel's IPv4 u32 (first octet in the low byte) as dotted text. */
+export function ipv4FromKernel(n: number): string {
+  return `${n & 255}.${(n >>> 8) & 255}.${(n >>> 16) & 255}.${n >>> 24}`;
+}
+
 /** Row-by-row census of the TCP tables. */
 export class SocketCensus {
-  readonly byState = new Map<string, number>();
+  private readonly states = new Float64Array(TCP_STATE_NAMES.length);
   readonly listeners: ListenerStat[] = [];
-  readonly listenerPorts = new Set<number>();
-  /** TIME_WAIT where the local port is a listener (this host accepted and closed first): by remote address. */
-  readonly serverTimeWait = new BoundedCounter<string>(KEY_CAP);
-  /** TIME_WAIT of outgoing connections (this host connected and closed first): by "family|remoteHex|port". */
-  readonly clientTimeWait = new BoundedCounter<string>(KEY_CAP);
-  /** Outgoing connections by 4-tuple minus the local port: "family|localHex|remoteHex|port" (ephemeral use). */
-  readonly ephemeralUse = new BoundedCounter<string>(KEY_CAP);
+  /** Listening ports per table: an accepted connection is in the same table as its listener (v4-mapped peers of a
+   *  dual-stack listener are in tcp6), so the tables can be read concurrently and still classify the same. */
+  private readonly listenerPorts = { 4: new Set<number>(), 6: new Set<number>() };
+  /** TIME_WAIT where the local port is a listener (this host accepted and closed first), by remote address. */
+  readonly serverTimeWait = new BoundedCounter<number | string>(KEY_CAP);
+  /** TIME_WAIT of outgoing connections (this host connected and closed first), by remote address and port. */
+  readonly clientTimeWait = new BoundedCounter<number | string>(KEY_CAP);
+  /** Outgoing connections by (local address, remote address, remote port): where ephemeral ports run out. */
+  readonly ephemeralUse = new BoundedCounter<number | string>(KEY_CAP);
   /** SYN_RECV (incl. request sockets) by local port. */
-  readonly synRecvByPort = new BoundedCounter<number>(65536);
+  readonly synRecvByPort = new BoundedCounter<number>(P16);
+  /** CLOSE_WAIT by local port (a leaking service usually shows on its own listening port). */
+  readonly closeWaitByPort = new BoundedCounter<number>(P16);
   /** Inodes of CLOSE_WAIT sockets, for attribution to processes. */
   readonly closeWaitInodes = new Set<number>();
   closeWaitUntracked = 0;
-  /** CLOSE_WAIT by local port (a leaking service usually shows on its own listening port). */
-  readonly closeWaitByPort = new BoundedCounter<number>(65536);
   rows = 0;
+  private readonly localIndex = new Map<number, number>();
+  private readonly localByIndex: number[] = [];
 
   constructor(private readonly ephemeral: { low: number; high: number }) {}
 
   /** Adds one row (the parser reuses the record: copy, never keep it). */
   add(r: TcpRecord): void {
     this.rows++;
-    const name = TCP_STATE_NAMES[r.state === 12 ? 3 : r.state] ?? 'UNKNOWN';
-    this.byState.set(name, (this.byState.get(name) ?? 0) + 1);
-    if (r.state === 10) {
+    const state = r.state;
+    this.states[state === 12 ? 3 : state]!++;
+    const v4 = r.family === 4;
+    if (state === 10) {
       this.listeners.push({
-        family: r.family,
-        localHex: r.localHex,
+        address: v4 ? ipv4FromKernel(r.local4) : (hexToAddress(r.localHex, 6) ?? r.localHex),
         port: r.localPort,
         acceptQueue: r.rxQueue,
         backlog: r.txQueue,
       });
-      this.listenerPorts.add(r.localPort);
+      this.listenerPorts[r.family].add(r.localPort);
       return;
     }
-    const server = this.listenerPorts.has(r.localPort);
-    if (r.state === 6) {
-      if (server) this.serverTimeWait.add(`${r.family}|${r.remoteHex}`);
-      else this.clientTimeWait.add(`${r.family}|${r.remoteHex}|${r.remotePort}`);
-    } else if (r.state === 3 || r.state === 12) {
+    const server = this.listenerPorts[r.family].has(r.localPort);
+    if (state === 6) {
+      if (server) this.serverTimeWait.add(v4 ? r.remote4 : `6|${r.remoteHex}`);
+      else this.clientTimeWait.add(v4 ? r.remote4 * P16 + r.remotePort : `6|${r.remoteHex}|${r.remotePort}`);
+    } else if (state === 3 || state === 12) {
       this.synRecvByPort.add(r.localPort);
-    } else if (r.state === 8) {
+    } else if (state === 8) {
       this.closeWaitByPort.add(r.localPort);
       if (r.inode !== 0 && this.closeWaitInodes.size < KEY_CAP) this.closeWaitInodes.add(r.inode);
       else this.closeWaitUntracked++;
     }
     if (!server && r.localPort >= this.ephemeral.low && r.localPort <= this.ephemeral.high)
-      this.ephemeralUse.add(`${r.family}|${r.localHex}|${r.remoteHex}|${r.remotePort}`);
+      this.ephemeralUse.add(this.tupleKey(r));
+  }
+
+  private tupleKey(r: TcpRecord): number | string {
+    if (r.family === 4) {
+      let li = this.localIndex.get(r.local4);
+      if (li === undefined && this.localByIndex.length < LOCAL_INDEX_CAP) {
+        li = this.localByIndex.push(r.local4) - 1;
+        this.localIndex.set(r.local4, li);
+      }
+      if (li !== undefined) return li * P48 + r.remote4 * P16 + r.remotePort;
+      return `4|${ipv4FromKernel(r.local4)}|${ipv4FromKernel(r.remote4)}|${r.remotePort}`;
+    }
+    return `6|${hexToAddress(r.localHex, 6)}|${hexToAddress(r.remoteHex, 6)}|${r.remotePort}`;
   }
 
   /** Sockets in a state (SYN_RECV includes request sockets, as ss shows them). */
   count(state: string): number {
-    return this.byState.get(state) ?? 0;
+    const i = TCP_STATE_NAMES.indexOf(state as (typeof TCP_STATE_NAMES)[number]);
+    return i > 0 ? (this.states[i] ?? 0) : 0;
+  }
+
+  /** Counts by state name, only states present. */
+  byState(): Record<string, number> {
+    const out: Record<string, number> = {};
+    this.states.forEach((n, i) => {
+      if (n > 0 && i > 0) out[TCP_STATE_NAMES[i] ?? `STATE_${i}`] = n;
+    });
+    return out;
+  }
+
+  /** A client TIME_WAIT key as destination address and port. */
+  destinationOf(key: number | string): { remote: string; port: number } {
+    if (typeof key === 'number') return { remote: ipv4FromKernel(Math.floor(key / P16)), port: key % P16 };
+    const [, hex = '', port = '0'] = key.split('|');
+    return { remote: hexToAddress(hex, 6) ?? hex, port: Number(port) };
+  }
+
+  /** A server TIME_WAIT key as the client's address. */
+  clientOf(key: number | string): string {
+    if (typeof key === 'number') return ipv4FromKernel(key);
+    const hex = key.split('|')[1] ?? '';
+    return hexToAddress(hex, 6) ?? hex;
+  }
+
+  /** An ephemeral-use key as (local, remote, port). */
+  tupleOf(key: number | string): { local: string; remote: string; port: number } {
+    if (typeof key === 'number') {
+      const li = Math.floor(key / P48);
+      const rest = key - li * P48;
+      return {
+        local: ipv4FromKernel(this.localByIndex[li] ?? 0),
+        remote: ipv4FromKernel(Math.floor(rest / P16)),
+        port: rest % P16,
+      };
+    }
+    const [, local = '', remote = '', port = '0'] = key.split('|');
+    return { local, remote, port: Number(port) };
   }
 }

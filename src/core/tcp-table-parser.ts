@@ -5,7 +5,10 @@ import { UserError } from './errors.js';
 /** One socket row; the parser reuses a single instance, so consumers copy what they keep. */
 export interface TcpRecord {
   family: 4 | 6;
-  /** Addresses as the kernel's hex text (compact map keys); format with hexToAddress for people. */
+  /** IPv4 addresses as the kernel's u32 (first octet in the low byte); 0 for IPv6 rows. */
+  local4: number;
+  remote4: number;
+  /** IPv6 addresses as the kernel's hex text; '' for IPv4 rows (no string is made per IPv4 row). */
   localHex: string;
   localPort: number;
   remoteHex: string;
@@ -55,6 +58,8 @@ export class TcpTableParser {
   ) {
     this.rec = {
       family,
+      local4: 0,
+      remote4: 0,
       localHex: '',
       localPort: 0,
       remoteHex: '',
@@ -70,12 +75,21 @@ export class TcpTableParser {
   /** Parses every complete line in the chunk; a partial last line waits for the next chunk. */
   push(chunk: Buffer): void {
     const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    let start = 0;
-    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
-      this.line(buf, start, nl);
-      start = nl + 1;
+    const rest = this.parseLines(buf, 0, buf.length);
+    this.carry = rest < buf.length ? Buffer.from(buf.subarray(rest)) : null;
+  }
+
+  /**
+   * Parses the complete lines in buf[start, end) and returns where the unparsed remainder starts. For readers that
+   * manage their own buffer (no copy per chunk): move the remainder to the front and read after it.
+   */
+  parseLines(buf: Buffer, start: number, end: number): number {
+    let from = start;
+    for (let nl = buf.indexOf(10, from); nl !== -1 && nl < end; nl = buf.indexOf(10, from)) {
+      this.line(buf, from, nl);
+      from = nl + 1;
     }
-    this.carry = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
+    return from;
   }
 
   /** Parses a last line without a newline. */
@@ -98,11 +112,18 @@ export class TcpTableParser {
     const r = this.rec;
     const ra = a + addrLen + 6;
     if (b[a + addrLen] !== 58 || b[ra + addrLen] !== 58 || b[ra - 1] !== 32) this.fail(lineNo, 'bad address field');
-    this.checkHex(b, a, addrLen, lineNo);
-    this.checkHex(b, ra, addrLen, lineNo);
-    r.localHex = b.toString('latin1', a, a + addrLen);
+    r.local4 = 0;
+    r.remote4 = 0;
+    if (this.family === 4) {
+      r.local4 = this.hex(b, a, 8, lineNo, 'a hex address');
+      r.remote4 = this.hex(b, ra, 8, lineNo, 'a hex address');
+    } else {
+      this.checkHex(b, a, addrLen, lineNo);
+      this.checkHex(b, ra, addrLen, lineNo);
+      r.localHex = b.toString('latin1', a, a + addrLen);
+      r.remoteHex = b.toString('latin1', ra, ra + addrLen);
+    }
     r.localPort = this.hex(b, a + addrLen + 1, 4, lineNo);
-    r.remoteHex = b.toString('latin1', ra, ra + addrLen);
     r.remotePort = this.hex(b, ra + addrLen + 1, 4, lineNo);
     const st = ra + addrLen + 6;
     r.state = this.hex(b, st, 2, lineNo);
@@ -110,19 +131,25 @@ export class TcpTableParser {
     r.txQueue = this.hex(b, st + 3, 8, lineNo);
     r.rxQueue = this.hex(b, st + 12, 8, lineNo);
     // then " tr:tm->when retrnsmt" (fixed width), then uid, timeout, inode separated by runs of spaces
-    let j = st + 21 + 12 + 9;
-    const num = (): number => {
-      while (j < e && b[j] === 32) j++;
-      let n = 0;
-      const from = j;
-      for (let c = b[j] ?? 0; j < e && c >= 48 && c <= 57; c = b[++j] ?? 0) n = n * 10 + (c - 48);
-      if (j === from) this.fail(lineNo, 'missing uid, timeout or inode');
-      return n;
-    };
-    r.uid = num();
-    num();
-    r.inode = num();
+    this.pos = st + 21 + 12 + 9;
+    r.uid = this.decimal(b, e, lineNo);
+    this.decimal(b, e, lineNo);
+    r.inode = this.decimal(b, e, lineNo);
     this.onRow(r);
+  }
+
+  private pos = 0;
+
+  /** The next run of digits after spaces, from this.pos (no closure per row: this runs millions of times). */
+  private decimal(b: Buffer, e: number, lineNo: number): number {
+    let j = this.pos;
+    while (j < e && b[j] === 32) j++;
+    const from = j;
+    let n = 0;
+    for (let c = b[j] ?? 0; j < e && c >= 48 && c <= 57; c = b[++j] ?? 0) n = n * 10 + (c - 48);
+    if (j === from) this.fail(lineNo, 'missing uid, timeout or inode');
+    this.pos = j;
+    return n;
   }
 
   private checkHex(b: Buffer, at: number, len: number, lineNo: number): void {
@@ -131,11 +158,11 @@ export class TcpTableParser {
     }
   }
 
-  private hex(b: Buffer, at: number, len: number, lineNo: number): number {
+  private hex(b: Buffer, at: number, len: number, lineNo: number, what = 'hex'): number {
     let n = 0;
     for (let k = at; k < at + len; k++) {
       const v = HEX[b[k] ?? 0] ?? -1;
-      if (v < 0) this.fail(lineNo, `"${b.toString('latin1', at, at + len)}" is not hex`);
+      if (v < 0) this.fail(lineNo, `"${b.toString('latin1', at, at + len)}" is not ${what}`);
       n = n * 16 + v;
     }
     return n;

@@ -41,27 +41,29 @@ export interface GatherOptions {
 export async function gatherDiagnosisInput(o: GatherOptions): Promise<DiagnosisInput> {
   const first = o.interval > 0 ? readCounters(o.root) : null;
   if (first) await o.sleep(o.interval * 1000);
+  const range = readSysctl(o.root, 'net.ipv4.ip_local_port_range' as SysctlKey);
+  const [low = 32768, high = 60999] = (range.state === 'ok' ? (range.value ?? '') : '').trim().split(/\s+/).map(Number);
+  const census = readSocketCensus(o.root, { low, high });
   const sysctl: Record<string, string | undefined> = {};
   for (const k of BOUNDING_KEYS) {
     const v = readSysctl(o.root, k as SysctlKey);
     sysctl[k] = v.state === 'ok' ? v.value : undefined;
   }
-  const [low = 32768, high = 60999] = (sysctl['net.ipv4.ip_local_port_range'] ?? '').trim().split(/\s+/).map(Number);
-  const census = readSocketCensus(o.root, { low, high });
   const counters = readCounters(o.root);
   const sockstat = {
     ...parseSockstat(readHostText(o.root, '/proc/net/sockstat').text ?? ''),
     ...parseSockstat(readHostText(o.root, '/proc/net/sockstat6').text ?? ''),
   };
+  const tables = census;
   return {
     takenAt: o.now().toISOString(),
     hostname: readHostText(o.root, '/proc/sys/kernel/hostname').text?.trim() ?? 'unknown',
     kernel: readHostText(o.root, '/proc/sys/kernel/osrelease').text?.trim() ?? 'unknown',
-    census,
+    census: tables,
     sysctl,
     counters,
     sockstat,
-    owners: census.closeWaitInodes.size ? findSocketOwners(o.root, census.closeWaitInodes) : null,
+    owners: tables.closeWaitInodes.size ? findSocketOwners(o.root, tables.closeWaitInodes) : null,
     earlier: first ? { counters: first, seconds: o.interval } : null,
     topN: o.topN,
   };

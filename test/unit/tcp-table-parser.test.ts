@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UserError } from '../../src/core/errors.js';
 import { hexToAddress } from '../../src/core/proc-net-tcp.js';
+import { ipv4FromKernel } from '../../src/core/socket-census.js';
 import { TCP_STATE_NAMES, TcpTableParser, type TcpRecord } from '../../src/core/tcp-table-parser.js';
 import { tcpRow, tcpTable, TCP_HEADER } from '../helpers/tcp-rows.js';
 
@@ -53,9 +54,9 @@ test('IPv4 rows: every state, queues, inode', () => {
   const r = rows[0]!;
   assert.deepEqual(
     [
-      hexToAddress(r.localHex, 4),
+      ipv4FromKernel(r.local4),
       r.localPort,
-      hexToAddress(r.remoteHex, 4),
+      ipv4FromKernel(r.remote4),
       r.remotePort,
       r.txQueue,
       r.rxQueue,

@@ -1,0 +1,138 @@
+// Benchmark for `tune diagnose` (issue 4). Needs root (it builds the storm in a private network namespace).
+//  1. Storm: ~200k sockets on loopback inside scripts/netns-sandbox (client- and server-side TIME_WAIT, CLOSE_WAIT
+//     held by a process, ESTABLISHED), then, interleaved, median wall times of: cat of the tables (the kernel's floor),
+//     `ss -ant | awk`, `netstat -ant | awk`, and `tune diagnose --json`; tune's counts beside ss's; tune's peak RSS.
+//  2. Memory: a generated 1M-row /proc/net/tcp under a fixture root; tune's wall time and peak RSS.
+// Usage: node bench/diagnose-storm.mjs [clientTimeWait=190000] [reps=5]   (after `npm run build`)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, rmSync, writeSync, closeSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const clientTimeWait = Number(process.argv[2] ?? 190000);
+const reps = Number(process.argv[3] ?? 5);
+const tune = [process.execPath, path.join(repo, 'bin/tune.cjs')];
+const cases = {
+  'cat tables (floor)': ['sh', '-c', 'cat /proc/net/tcp /proc/net/tcp6 > /dev/null'],
+  'ss -ant | awk': ['sh', '-c', "ss -ant | awk 'NR>1{c[$1]++} END{for(s in c) print s, c[s]}' > /dev/null"],
+  'netstat -ant | awk': ['sh', '-c', "netstat -ant | awk 'NR>2{c[$6]++} END{for(s in c) print s, c[s]}' > /dev/null"],
+  'tune diagnose --json': ['/usr/bin/time', '-f', '%M', ...tune, 'diagnose', '--json'],
+};
+const commands = [];
+for (let i = 0; i < reps; i++) for (const c of Object.values(cases)) commands.push(c);
+commands.push(['ss', '-antH'], [...tune, 'diagnose', '--json']);
+
+const spec = {
+  clientTimeWait,
+  bindSources: 4,
+  workers: 2,
+  portRange: '1024 65535',
+  serverTimeWait: 10000,
+  closeWait: 300,
+  established: 500,
+  commands,
+};
+const r = spawnSync(
+  path.join(repo, 'scripts/netns-sandbox'),
+  [process.execPath, path.join(repo, 'scripts/storm.mjs'), JSON.stringify(spec)],
+  {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  },
+);
+if (r.status !== 0) throw new Error(`storm failed: ${r.stderr}`);
+const storm = JSON.parse(r.stdout);
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const names = Object.keys(cases);
+const times = Object.fromEntries(names.map((k) => [k, []]));
+const rss = [];
+storm.outputs.slice(0, reps * names.length).forEach((o, i) => {
+  const name = names[i % names.length];
+  times[name].push(o.seconds);
+  if (name.startsWith('tune')) rss.push(Number(o.stderr.trim().split('\n').pop()));
+});
+const ssLines = storm.outputs.at(-2).stdout.trim().split('\n');
+const report = JSON.parse(storm.outputs.at(-1).stdout);
+const floor = median(times['cat tables (floor)']);
+const ssAwk = median(times['ss -ant | awk']);
+console.log(
+  `storm: ${ssLines.length} sockets built in ${storm.buildSeconds.toFixed(1)} s (failed connections: ${storm.failed}); ${reps} interleaved runs each`,
+);
+for (const k of names)
+  console.log(
+    `  ${k.padEnd(24)} median ${median(times[k]).toFixed(3)} s   ${(median(times[k]) / floor).toFixed(2)}x floor`,
+  );
+const t = median(times['tune diagnose --json']);
+console.log(
+  `  tune/floor ${(t / floor).toFixed(2)}x (target <= 1.25x), tune/ss|awk ${(t / ssAwk).toFixed(2)}x (target < 1), peak RSS ${Math.max(...rss) / 1024} MB`,
+);
+const ssStates = {};
+const map = {
+  ESTAB: 'ESTABLISHED',
+  'TIME-WAIT': 'TIME_WAIT',
+  'CLOSE-WAIT': 'CLOSE_WAIT',
+  LISTEN: 'LISTEN',
+  'FIN-WAIT-2': 'FIN_WAIT2',
+  'FIN-WAIT-1': 'FIN_WAIT1',
+  'SYN-RECV': 'SYN_RECV',
+  'SYN-SENT': 'SYN_SENT',
+  'LAST-ACK': 'LAST_ACK',
+  CLOSING: 'CLOSING',
+};
+for (const l of ssLines) {
+  const s = map[l.split(/\s+/)[0]] ?? l.split(/\s+/)[0];
+  ssStates[s] = (ssStates[s] ?? 0) + 1;
+}
+console.log(
+  '  counts (state: tune / ss):',
+  Object.keys({ ...ssStates, ...report.sockets.byState })
+    .sort()
+    .map((s) => `${s} ${report.sockets.byState[s] ?? 0}/${ssStates[s] ?? 0}`)
+    .join(', '),
+);
+console.log(
+  `  TIME_WAIT client ${report.timeWait.client.total}, server ${report.timeWait.server.total}; CLOSE_WAIT owner ${JSON.stringify(report.closeWait.owners[0] ?? null)}`,
+);
+
+// Memory at 1M sockets: a generated table (the parser does not care that no kernel made it).
+const root = mkdtempSync(path.join(tmpdir(), 'tune-bench-'));
+try {
+  mkdirSync(path.join(root, 'proc/net'), { recursive: true });
+  mkdirSync(path.join(root, 'proc/sys/net/ipv4'), { recursive: true });
+  writeFileSync(path.join(root, 'proc/sys/net/ipv4/ip_local_port_range'), '1024\t65535\n');
+  const fd = openSync(path.join(root, 'proc/net/tcp'), 'w');
+  const h = (n, w) => n.toString(16).toUpperCase().padStart(w, '0');
+  writeSync(fd, '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n');
+  writeSync(
+    fd,
+    `   0: 00000000:1F90 00000000:0000 0A 00000000:00000080 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0\n`,
+  );
+  let chunk = '';
+  for (let i = 1; i <= 1_000_000; i++) {
+    const state = i % 10 < 7 ? 6 : i % 10 < 9 ? 1 : 8;
+    const remote = h(0x0a000000 + (i % 100_000), 8); // 100k distinct peers: more than the aggregate cap
+    chunk += `${String(i).padStart(4)}: 0100007F:${h(1024 + (i % 64000), 4)} ${remote}:01BB ${h(state, 2)} 00000000:00000000 00:00000000 00000000  1000        0 ${i + 1} 1 0000000000000000 100 0 0 10 0\n`;
+    if (chunk.length > 1 << 20) {
+      writeSync(fd, chunk);
+      chunk = '';
+    }
+  }
+  writeSync(fd, chunk);
+  closeSync(fd);
+  const m = spawnSync('/usr/bin/time', ['-f', '%e %M', ...tune, 'diagnose', '--json', '--root', root], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const [secs, kb] = m.stderr.trim().split('\n').pop().split(' ').map(Number);
+  const rep = JSON.parse(m.stdout);
+  console.log(
+    `1M-row fixture: ${rep.sockets.total} sockets in ${secs} s, peak RSS ${(kb / 1024).toFixed(1)} MB (target <= 60 MB); untracked tuples ${rep.ephemeral.untrackedTuples}`,
+  );
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
