@@ -153,12 +153,23 @@ test('profiles: list and show, human and JSON', () => {
 });
 
 test('every command has --help with an example and the exit codes', () => {
-  for (const cmd of [['plan'], ['snapshot'], ['profiles'], ['profiles', 'show']]) {
+  for (const cmd of [
+    ['plan'],
+    ['snapshot'],
+    ['profiles'],
+    ['profiles', 'show'],
+    ['diagnose'],
+    ['metrics'],
+    ['watch'],
+  ]) {
     const r = runTune([...cmd, '--help']);
     assert.equal(r.status, 0);
     assert.match(r.stdout, /Examples:\n {2}\$ tune /, cmd.join(' '));
     assert.match(r.stdout, /4 {2}something asked for was refused/);
   }
+  const check = runTune(['check', '--help']);
+  assert.match(check.stdout, /Examples:\n {2}\$ tune check/);
+  assert.match(check.stdout, /0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN/);
 });
 
 test(
