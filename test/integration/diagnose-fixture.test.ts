@@ -70,7 +70,10 @@ test('diagnose --root reads tables, counters and sysctls under the root', () => 
     assert.match(human.stdout, /tune plan --profile short-connection-api/);
     const check = runTune(['check', '--root', root]);
     assert.equal(check.status, 2, check.stdout);
-    assert.match(check.stdout, /^TUNE CRITICAL - ephemeral_used_pct=95 \(> 90\) \| .*tw_buckets_pct=9\.6%;80;95;0;100 /);
+    assert.match(
+      check.stdout,
+      /^TUNE CRITICAL - ephemeral_used_pct=95 \(> 90\) \| .*tw_buckets_pct=9\.6%;80;95;0;100 /,
+    );
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
