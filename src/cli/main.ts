@@ -69,6 +69,71 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
       setExit((await import('./commands/profiles.js')).runProfilesShow(ctx, name, { ...profiles.opts(), ...flags })),
     );
 
+  const stateOption = () =>
+    new Option('--state-dir <dir>', 'backups and journal (default /var/lib/tune); also TUNE_STATE_DIR');
+
+  program
+    .command('apply')
+    .description(
+      'Apply a plan: review and confirm (or --yes), back up, write runtime values and the owned file, verify.',
+    )
+    .option('-p, --profile <name>', 'profile name or path; repeat to compose, later wins', collect, [])
+    .option('--set <key=value>', 'override one key after the profiles; repeatable', collect, [])
+    .option('--allow <rule>', 'override an overridable refusal by rule id; repeatable', collect, [])
+    .addOption(rootOption())
+    .addOption(stateOption())
+    .option('--file <path>', 'the file tune owns', '/etc/sysctl.d/99-tune.conf')
+    .option('-y, --yes', 'no prompts: apply everything not refused (exit 4 if anything is refused)')
+    .option('--skip-refused', 'with --yes: apply the rest when something is refused')
+    .option('--dry-run', 'show what would be done; change nothing')
+    .option('-m, --message <text>', 'why, recorded in the history')
+    .addHelpText(
+      'after',
+      examples([
+        'tune apply --profile short-connection-api',
+        'tune apply -p proxy --yes -m "INC-123: port exhaustion"',
+        'tune apply -p proxy --dry-run',
+      ]),
+    )
+    .action(async (flags) => setExit(await (await import('./commands/apply.js')).runApply(ctx, flags)));
+
+  program
+    .command('rollback [id]')
+    .description(
+      'Restore the owned file (byte for byte) and runtime values from before a transaction (default: the last applied).',
+    )
+    .addOption(rootOption())
+    .addOption(stateOption())
+    .option('-y, --yes', 'do it (required: rollback changes the host)')
+    .option('--force', 'roll back even when values changed since the transaction (drift)')
+    .addHelpText('after', examples(['tune rollback --yes', 'tune rollback 20261122T230000Z-4242 --yes --force']))
+    .action(async (id, flags) => setExit((await import('./commands/transactions.js')).runRollback(ctx, id, flags)));
+
+  program
+    .command('history')
+    .description('Every transaction: id, time, user, profiles, message, keys, state.')
+    .addOption(stateOption())
+    .option('--json', 'print as JSON')
+    .addHelpText('after', examples(['tune history', 'tune history --json']))
+    .action(async (flags) => setExit((await import('./commands/transactions.js')).runHistory(ctx, flags)));
+
+  program
+    .command('status')
+    .description('The last transaction, an interrupted one if any, and drift since the last applied one.')
+    .addOption(rootOption())
+    .addOption(stateOption())
+    .option('--json', 'print as JSON')
+    .addHelpText('after', examples(['tune status', 'tune status --json']))
+    .action(async (flags) => setExit((await import('./commands/transactions.js')).runStatus(ctx, flags)));
+
+  program
+    .command('recover')
+    .description('Restore the state from before an interrupted (crashed) transaction.')
+    .addOption(rootOption())
+    .addOption(stateOption())
+    .addHelpText('after', examples(['tune recover']))
+    .action(async (flags) => setExit((await import('./commands/transactions.js')).runRecover(ctx, flags)));
+
   const diagnoseOptions = (c: Command) =>
     c.addOption(rootOption()).option('--top <n>', 'how many destinations, clients, processes to name', '5');
 

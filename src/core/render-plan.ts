@@ -6,7 +6,7 @@ import type { Style } from './text-style.js';
 import { ellipsize, renderTable, type Cell } from './text-table.js';
 
 /** Renders the plan for a terminal or a log. */
-export function renderPlan(plan: Plan, style: Style): string {
+export function renderPlan(plan: Plan, style: Style, mode: 'plan' | 'apply' = 'plan'): string {
   const out: string[] = [];
   const requested = [...plan.profiles, ...(plan.overrides.length ? ['--set'] : [])].join(', ');
   out.push(style.bold(`tune plan: ${requested} on ${plan.snapshot.hostname} (kernel ${plan.kernel})`));
@@ -59,7 +59,7 @@ export function renderPlan(plan: Plan, style: Style): string {
   if (s.refused) parts.push(`${s.refused} refused`);
   if (s.absent) parts.push(`${s.absent} absent`);
   if (s.readOnly) parts.push(`${s.readOnly} read-only`);
-  out.push(`Plan: ${parts.join(', ')}. Nothing was written.`);
+  out.push(`Plan: ${parts.join(', ')}.${mode === 'plan' ? ' Nothing was written.' : ''}`);
   return out.join('\n') + '\n';
 }
 

@@ -23,8 +23,14 @@ export interface PlanFlags {
   detailedExitcode?: boolean;
 }
 
-/** Builds the plan from flags: the one path shared by `plan` and (later) `apply`. */
-export async function buildPlan(ctx: CliContext, flags: PlanFlags): Promise<Plan> {
+export interface PreparedPlan {
+  plan: Plan;
+  /** Plans the same inputs again for a subset of the requested keys (interactive deselection in apply). */
+  subset(keys: string[]): Plan;
+}
+
+/** Builds the plan from flags: the one path shared by `plan` and `apply`. */
+export async function preparePlan(ctx: CliContext, flags: PlanFlags): Promise<PreparedPlan> {
   const profiles = flags.profile ?? [];
   const overrides = flags.set ?? [];
   if (!profiles.length && !overrides.length)
@@ -45,7 +51,24 @@ export async function buildPlan(ctx: CliContext, flags: PlanFlags): Promise<Plan
           request.settings.map((s) => s.key),
         ),
       });
-  return planTuning(snapshot, request, allRules, ctx.now(), { ownedFile, allow: flags.allow ?? [], overrides });
+  const opts = { ownedFile, allow: flags.allow ?? [], overrides };
+  const now = ctx.now();
+  return {
+    plan: planTuning(snapshot, request, allRules, now, opts),
+    subset: (keys) =>
+      planTuning(
+        snapshot,
+        { ...request, settings: request.settings.filter((s) => keys.includes(s.key)) },
+        allRules,
+        now,
+        opts,
+      ),
+  };
+}
+
+/** Builds the plan from flags. */
+export async function buildPlan(ctx: CliContext, flags: PlanFlags): Promise<Plan> {
+  return (await preparePlan(ctx, flags)).plan;
 }
 
 /** The plan's exit code: refusals first, then pending changes when --detailed-exitcode asks for it. */

@@ -1,0 +1,70 @@
+// Transaction history from the state directory: what each did and how it ended.
+import { listTransactions, readJournal, transactionDir } from '../system/state-dir.js';
+import fs = require('node:fs');
+import path = require('node:path');
+
+export type TransactionState =
+  'applied' | 'rolled back' | 'interrupted' | 'recovered' | 'aborted' | 'pending confirmation';
+
+export interface HistoryEntry {
+  id: string;
+  kind: string;
+  createdAt: string;
+  user: string;
+  message: string;
+  profiles: string[];
+  of: string | null;
+  keys: string[];
+  state: TransactionState;
+  error: string | null;
+}
+
+/** Every transaction, oldest first, with its state. */
+export function readHistory(stateDir: string): HistoryEntry[] {
+  const entries: HistoryEntry[] = [];
+  for (const id of listTransactions(stateDir)) {
+    const dir = transactionDir(stateDir, id);
+    let backup: Record<string, unknown> = {};
+    try {
+      backup = JSON.parse(fs.readFileSync(path.join(dir, 'backup.json'), 'utf8')) as Record<string, unknown>;
+    } catch {
+      continue; // crashed before its backup was durable: nothing was changed by it
+    }
+    const steps = readJournal(dir).map((r) => String(r.step));
+    const last = readJournal(dir).find((r) => r.step === 'aborted');
+    const state: TransactionState = steps.includes('recovered')
+      ? 'recovered'
+      : steps.includes('aborted')
+        ? 'aborted'
+        : steps.includes('commit')
+          ? 'applied'
+          : steps.includes('begin')
+            ? 'interrupted'
+            : 'aborted';
+    const after = backup.after as { runtime?: { key: string }[] } | undefined;
+    entries.push({
+      id,
+      kind: String(backup.kind ?? ''),
+      createdAt: String(backup.createdAt ?? ''),
+      user: String(backup.user ?? ''),
+      message: String(backup.message ?? ''),
+      profiles: (backup.profiles as string[]) ?? [],
+      of: (backup.of as string) ?? null,
+      keys: (after?.runtime ?? []).map((r) => r.key),
+      state,
+      error: last ? String(last.error) : null,
+    });
+  }
+  // An applied transaction that a later committed rollback undid is shown as rolled back.
+  for (const e of entries)
+    if (e.kind === 'rollback' && e.state === 'applied' && e.of) {
+      const target = entries.find((x) => x.id === e.of);
+      if (target && target.state === 'applied') target.state = 'rolled back';
+    }
+  return entries;
+}
+
+/** The id of a transaction that began but neither committed nor aborted nor was recovered (a crash). */
+export function findInterrupted(stateDir: string): string | undefined {
+  return readHistory(stateDir).find((e) => e.state === 'interrupted')?.id;
+}

@@ -1,0 +1,63 @@
+// `tune apply`: show the plan, review it (or --yes), then execute it as one transaction.
+import { applyPlan } from '../../apply/operations.js';
+import { ReportedFailure, UserError } from '../../core/errors.js';
+import { renderPlan } from '../../core/render-plan.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { hostContext } from '../host-context.js';
+import { preparePlan, type PlanFlags } from './plan.js';
+
+export interface ApplyFlags extends PlanFlags {
+  yes?: boolean;
+  skipRefused?: boolean;
+  dryRun?: boolean;
+  message?: string;
+  stateDir?: string;
+}
+
+export async function runApply(ctx: CliContext, flags: ApplyFlags): Promise<number> {
+  if (flags.snapshot) throw new UserError('apply acts on this host: --snapshot is for plan only');
+  if (!flags.yes && !flags.dryRun && !ctx.isTerminal)
+    throw new UserError('no terminal to ask for confirmation: review with `tune plan`, then run apply with --yes');
+  const prepared = await preparePlan(ctx, flags);
+  let plan = prepared.plan;
+  ctx.out(renderPlan(plan, ctx.style, 'apply'));
+  if (plan.summary.refusedAny && flags.yes && !flags.skipRefused) {
+    ctx.err(
+      'tune: refused by a safety rule (see REFUSE above); nothing changed. Use --skip-refused to apply the rest.\n',
+    );
+    return EXIT.REFUSED;
+  }
+  if (!plan.summary.pending) {
+    ctx.out('Nothing to apply: the host already matches.\n');
+    return EXIT.OK;
+  }
+  if (flags.dryRun) {
+    const keys = plan.changes.filter((c) => c.status === 'change').map((c) => c.key);
+    ctx.out(
+      `Dry run: would set ${keys.length ? keys.join(', ') : 'no runtime value'} and write ${plan.file.path}; nothing changed.\n`,
+    );
+    return EXIT.OK;
+  }
+  if (!flags.yes) {
+    const { reviewPlan, PromptAborted } = await import('../prompts.js');
+    let selected: string[] | null;
+    try {
+      selected = await reviewPlan(plan);
+    } catch (e) {
+      if (!(e instanceof PromptAborted)) throw e;
+      ctx.err('Aborted: nothing changed.\n');
+      throw new ReportedFailure(EXIT.RUNTIME);
+    }
+    if (!selected) {
+      ctx.err('Not confirmed: nothing changed.\n');
+      return EXIT.RUNTIME;
+    }
+    plan = prepared.subset(selected);
+  }
+  const result = applyPlan(hostContext(ctx, flags), plan, flags.message ?? '');
+  ctx.out(
+    `Applied transaction ${result.id}: ${result.runtimeWritten.length} runtime value(s) set and verified; ${plan.file.path} ${result.file}. Undo with \`tune rollback ${result.id}\`.\n`,
+  );
+  return EXIT.OK;
+}

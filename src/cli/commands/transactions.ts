@@ -1,0 +1,92 @@
+// `tune history`, `tune status`, `tune rollback`, `tune recover`: the state directory as people see it.
+import { readHistory } from '../../apply/history.js';
+import { driftSince, lastApplied, recoverInterrupted, rollbackTransaction } from '../../apply/operations.js';
+import { readBackup } from '../../apply/transaction.js';
+import { UserError } from '../../core/errors.js';
+import { renderTable } from '../../core/text-table.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { hostContext } from '../host-context.js';
+
+interface StateFlags {
+  root?: string;
+  stateDir?: string;
+  json?: boolean;
+  yes?: boolean;
+  force?: boolean;
+}
+
+export function runHistory(ctx: CliContext, flags: StateFlags): number {
+  const h = hostContext(ctx, flags);
+  const entries = readHistory(h.stateDir);
+  if (flags.json) {
+    ctx.out(JSON.stringify(entries, null, 2) + '\n');
+    return EXIT.OK;
+  }
+  if (!entries.length) {
+    ctx.out(`No transactions in ${h.stateDir}.\n`);
+    return EXIT.OK;
+  }
+  const rows = renderTable([
+    ['ID', 'TIME', 'USER', 'KIND', 'STATE', 'KEYS', 'PROFILES / MESSAGE'].map((t) => ({
+      text: t,
+      paint: ctx.style.bold,
+    })),
+    ...entries.map((e) => [
+      e.id,
+      e.createdAt,
+      e.user,
+      e.of ? `${e.kind} of ${e.of}` : e.kind,
+      e.state,
+      String(e.keys.length),
+      [e.profiles.join(','), e.message].filter(Boolean).join(' / '),
+    ]),
+  ]);
+  ctx.out(rows.join('\n') + '\n');
+  return EXIT.OK;
+}
+
+export function runStatus(ctx: CliContext, flags: StateFlags): number {
+  const h = hostContext(ctx, flags);
+  const entries = readHistory(h.stateDir);
+  const last = entries.at(-1) ?? null;
+  const interrupted = entries.find((e) => e.state === 'interrupted') ?? null;
+  const applied = [...entries].reverse().find((e) => e.state === 'applied');
+  const drift = applied ? driftSince(h, readBackup(h.stateDir, applied.id)) : [];
+  if (flags.json) {
+    ctx.out(JSON.stringify({ last, interrupted, lastApplied: applied?.id ?? null, drift }, null, 2) + '\n');
+    return EXIT.OK;
+  }
+  const out = [`Last transaction: ${last ? `${last.id} (${last.kind}, ${last.state})` : 'none'}`];
+  if (interrupted)
+    out.push(
+      ctx.style.red(`Interrupted transaction ${interrupted.id}: run \`tune recover\` to restore the state before it.`),
+    );
+  if (applied)
+    out.push(
+      drift.length
+        ? ctx.style.yellow(`Drift since ${applied.id}:\n  ${drift.join('\n  ')}`)
+        : `No drift since ${applied.id}.`,
+    );
+  ctx.out(out.join('\n') + '\n');
+  return EXIT.OK;
+}
+
+export function runRollback(ctx: CliContext, id: string | undefined, flags: StateFlags): number {
+  if (!flags.yes)
+    throw new UserError('rollback changes the host: review with `tune history` and `tune status`, then pass --yes');
+  const h = hostContext(ctx, flags);
+  const target = id ?? lastApplied(h.stateDir);
+  const result = rollbackTransaction(h, target, flags.force === true);
+  ctx.out(
+    `Rolled back ${target} as transaction ${result.id}: ${result.runtimeWritten.length} runtime value(s) restored; owned file ${result.file}.\n`,
+  );
+  return EXIT.OK;
+}
+
+export function runRecover(ctx: CliContext, flags: StateFlags): number {
+  const h = hostContext(ctx, flags);
+  const r = recoverInterrupted(h);
+  ctx.out(r ? `Recovered interrupted transaction ${r.id}: ${r.account}.\n` : 'Nothing to recover.\n');
+  return EXIT.OK;
+}

@@ -1,0 +1,69 @@
+// Atomic, durable file replacement: temporary file in the same directory (name not ending in .conf), fsync,
+// rename, fsync the directory. Never follows a symlink at the target; branches on error codes only.
+import fs = require('node:fs');
+import path = require('node:path');
+
+/** fsyncs a directory so a rename in it survives a crash. */
+export function syncDir(dir: string): void {
+  const fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** What is at a path now: its exact bytes, or null when absent. Refuses a symlink (tune never writes through one). */
+export function readExact(file: string): Buffer | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ELOOP')
+      throw Object.assign(new Error(`${file} is a symlink; tune does not write through symlinks`), { code: 'ELOOP' });
+    throw e;
+  }
+  try {
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Replaces (or creates) `file` with exactly `bytes`, or removes it when `bytes` is null. Skips when already equal. */
+export function writeExact(file: string, bytes: Buffer | null, mode = 0o644): 'written' | 'removed' | 'unchanged' {
+  const current = readExact(file);
+  if (bytes === null) {
+    if (current === null) return 'unchanged';
+    fs.unlinkSync(file);
+    syncDir(path.dirname(file));
+    return 'removed';
+  }
+  if (current !== null && current.equals(bytes)) return 'unchanged';
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tune-${process.pid}.tmp`);
+  const fd = fs.openSync(
+    tmp,
+    fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
+    mode,
+  );
+  try {
+    fs.writeSync(fd, bytes);
+    fs.fchmodSync(fd, mode);
+    fs.fsyncSync(fd);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+  try {
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  syncDir(path.dirname(file));
+  return 'written';
+}

@@ -1,0 +1,143 @@
+// The state directory (/var/lib/tune, TUNE_STATE_DIR, --state-dir): one lock, and one folder per transaction
+// holding its backup (exact bytes, runtime values, checksums, the plan) and an append-only journal.
+import crypto = require('node:crypto');
+import fs = require('node:fs');
+import path = require('node:path');
+import { UserError } from '../core/errors.js';
+import { syncDir } from './atomic-file.js';
+
+export const DEFAULT_STATE_DIR = '/var/lib/tune';
+
+/** Creates the state directory 0700 (and its transactions folder). */
+export function ensureStateDir(dir: string): void {
+  fs.mkdirSync(path.join(dir, 'transactions'), { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+}
+
+export interface LockInfo {
+  pid: number;
+  command: string;
+  since: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes the single transaction lock, or fails at once naming the holder. A dead holder's lock is taken over. */
+export function acquireLock(dir: string, command: string): () => void {
+  ensureStateDir(dir);
+  const file = path.join(dir, 'lock');
+  const mine: LockInfo = { pid: process.pid, command, since: new Date().toISOString() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = fs.openSync(file, 'wx', 0o600);
+      fs.writeSync(fd, JSON.stringify(mine));
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      return () => {
+        try {
+          const held = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
+          if (held.pid === process.pid) fs.unlinkSync(file);
+        } catch {
+          /* already gone */
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let holder: LockInfo | undefined;
+      try {
+        holder = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
+      } catch {
+        holder = undefined; // being written right now, or garbage: treat as held unless clearly stale below
+      }
+      if (holder && alive(holder.pid))
+        throw new UserError(
+          `another tune transaction is running (pid ${holder.pid}, ${holder.command}, since ${holder.since})`,
+          { file },
+          1,
+        );
+      if (!holder && Date.now() - fs.statSync(file).mtimeMs < 5000)
+        throw new UserError('another tune transaction is starting', { file }, 1);
+      fs.rmSync(file, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new UserError('could not take the lock', { file }, 1);
+}
+
+/** A new transaction id: sortable by time, unique per process. */
+export function newTransactionId(now: Date): string {
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${process.pid}`;
+}
+
+export function transactionDir(dir: string, id: string): string {
+  if (!/^[0-9TZ]+-\d+$/.test(id)) throw new UserError(`"${id}" is not a transaction id (see \`tune history\`)`);
+  return path.join(dir, 'transactions', id);
+}
+
+/** Every transaction id, oldest first. */
+export function listTransactions(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(path.join(dir, 'transactions'))
+      .filter((n) => /^[0-9TZ]+-\d+$/.test(n))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Writes a file inside the state dir durably (it is new: no replacement needed). */
+export function writeDurable(file: string, text: string): void {
+  const fd = fs.openSync(file, 'wx', 0o600);
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  syncDir(path.dirname(file));
+}
+
+/** Appends one journal record and fsyncs it. */
+export function appendJournal(txDir: string, record: Record<string, unknown>): void {
+  const fd = fs.openSync(path.join(txDir, 'journal'), 'a', 0o600);
+  try {
+    fs.writeSync(fd, JSON.stringify({ at: new Date().toISOString(), ...record }) + '\n');
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The journal's records (a torn last line from a crash is ignored). */
+export function readJournal(txDir: string): Record<string, unknown>[] {
+  let text = '';
+  try {
+    text = fs.readFileSync(path.join(txDir, 'journal'), 'utf8');
+  } catch {
+    return [];
+  }
+  const out: Record<string, unknown>[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      /* torn write at a crash */
+    }
+  }
+  return out;
+}
+
+export function sha256(bytes: Buffer | string): string {
+  return crypto.createHash('sha256').update(bytes).digest('hex');
+}
