@@ -1,4 +1,5 @@
 // `tune apply`: show the plan, review it (or --yes), then execute it as one transaction.
+import { findInterrupted } from '../../apply/history.js';
 import { applyPlan } from '../../apply/operations.js';
 import { ReportedFailure, UserError } from '../../core/errors.js';
 import { renderPlan } from '../../core/render-plan.js';
@@ -19,6 +20,14 @@ export async function runApply(ctx: CliContext, flags: ApplyFlags): Promise<numb
   if (flags.snapshot) throw new UserError('apply acts on this host: --snapshot is for plan only');
   if (!flags.yes && !flags.dryRun && !ctx.isTerminal)
     throw new UserError('no terminal to ask for confirmation: review with `tune plan`, then run apply with --yes');
+  const host = hostContext(ctx, flags);
+  const interrupted = findInterrupted(host.stateDir);
+  if (interrupted)
+    throw new UserError(
+      `transaction ${interrupted} was interrupted and not recovered; run \`tune recover\` first`,
+      {},
+      EXIT.RUNTIME,
+    );
   const prepared = await preparePlan(ctx, flags);
   let plan = prepared.plan;
   ctx.out(renderPlan(plan, ctx.style, 'apply'));
@@ -55,7 +64,7 @@ export async function runApply(ctx: CliContext, flags: ApplyFlags): Promise<numb
     }
     plan = prepared.subset(selected);
   }
-  const result = applyPlan(hostContext(ctx, flags), plan, flags.message ?? '');
+  const result = applyPlan(host, plan, flags.message ?? '');
   ctx.out(
     `Applied transaction ${result.id}: ${result.runtimeWritten.length} runtime value(s) set and verified; ${plan.file.path} ${result.file}. Undo with \`tune rollback ${result.id}\`.\n`,
   );

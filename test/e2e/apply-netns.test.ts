@@ -1,0 +1,212 @@
+// apply, rollback, recover against the real kernel inside a private network namespace (scripts/netns-sandbox).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { SANDBOX, TUNE_BIN } from '../helpers/repo.js';
+
+const isRoot = process.getuid?.() === 0;
+const KEYS = [
+  'net.core.somaxconn',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.tcp_max_tw_buckets',
+  'net.ipv4.tcp_tw_reuse',
+  'net.ipv4.tcp_timestamps',
+];
+
+/** Helpers available to every scenario inside the namespace. */
+const PRELUDE = `
+const { spawnSync, spawn } = require('child_process');
+const fs = require('fs');
+const BIN = ${JSON.stringify(TUNE_BIN)};
+const KEYS = ${JSON.stringify(KEYS)};
+const OWNED = '/etc/sysctl.d/99-tune.conf';
+const values = () => Object.fromEntries(KEYS.map((k) => [k, fs.readFileSync('/proc/sys/' + k.replace(/\\./g, '/'), 'utf8').trim().replace(/\\s+/g, ' ')]));
+const file = () => { try { return fs.readFileSync(OWNED, 'utf8'); } catch { return null; } };
+const state = () => ({ values: values(), file: file() });
+const tune = (args, env = {}) => { const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env } }); return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr }; };
+const history = () => JSON.parse(tune(['history', '--json']).stdout);
+const out = {};
+`;
+
+function inSandbox(body: string): Record<string, unknown> {
+  const driver = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tune-e2e-')), 'driver.js');
+  fs.writeFileSync(driver, `${PRELUDE}\n(async () => {\n${body}\nprocess.stdout.write(JSON.stringify(out));\n})();\n`);
+  try {
+    const r = spawnSync(SANDBOX, [process.execPath, driver], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  } finally {
+    fs.rmSync(path.dirname(driver), { recursive: true, force: true });
+  }
+}
+
+const hostValues = () =>
+  Object.fromEntries(KEYS.map((k) => [k, fs.readFileSync(`/proc/sys/${k.replace(/\./g, '/')}`, 'utf8')]));
+const skip = !isRoot && 'needs root (unshare)';
+
+test(
+  'apply changes the namespace and the file; rollback restores both exactly; a rollback can be rolled back',
+  { skip },
+  () => {
+    const host = hostValues();
+    const r = inSandbox(`
+    out.before = state();
+    out.apply = tune(['apply', '-p', 'short-connection-api', '--yes', '-m', 'e2e']);
+    out.applied = state();
+    out.status = JSON.parse(tune(['status', '--json']).stdout);
+    fs.writeFileSync('/proc/sys/net/core/somaxconn', '1234');
+    out.drift = JSON.parse(tune(['status', '--json']).stdout).drift;
+    out.refusedRollback = tune(['rollback', '--yes']);
+    out.rollback = tune(['rollback', '--yes', '--force']);
+    out.rolledBack = state();
+    const h = history();
+    out.history = h.map((e) => [e.kind, e.state, e.of ? 'of' : '']);
+    out.undo = tune(['rollback', h[1].id, '--yes', '--force']);
+    out.reapplied = state();
+    out.noPrompt = tune(['apply', '-p', 'proxy']);
+  `);
+    const before = r.before as { values: Record<string, string>; file: string | null };
+    const applied = r.applied as { values: Record<string, string>; file: string | null };
+    assert.equal((r.apply as { status: number }).status, 0, JSON.stringify(r.apply));
+    assert.deepEqual(applied.values, {
+      ...before.values,
+      'net.core.somaxconn': '8192',
+      'net.ipv4.ip_local_port_range': '16384 65535',
+      'net.ipv4.tcp_max_tw_buckets': '262144',
+      'net.ipv4.tcp_tw_reuse': '1',
+    });
+    assert.equal(before.file, null);
+    assert.match(applied.file ?? '', /^net.ipv4.tcp_tw_reuse = 1$/m);
+    assert.deepEqual((r.status as { drift: string[] }).drift, []);
+    assert.deepEqual(r.drift, [
+      `net.core.somaxconn is 1234, transaction ${(r.status as { lastApplied: string }).lastApplied} set 8192`,
+    ]);
+    assert.equal((r.refusedRollback as { status: number }).status, 1);
+    assert.match((r.refusedRollback as { stderr: string }).stderr, /the host changed since transaction .*Use --force/);
+    assert.equal((r.rollback as { status: number }).status, 0, JSON.stringify(r.rollback));
+    assert.deepEqual(r.rolledBack, before, 'values and file (absent) back exactly');
+    assert.deepEqual(r.history, [
+      ['apply', 'rolled back', ''],
+      ['rollback', 'applied', 'of'],
+    ]);
+    assert.equal((r.undo as { status: number }).status, 0, JSON.stringify(r.undo));
+    assert.deepEqual(
+      r.reapplied,
+      { values: { ...applied.values, 'net.core.somaxconn': '1234' }, file: applied.file },
+      'the rollback of the rollback restores the drifted state byte for byte',
+    );
+    assert.equal((r.noPrompt as { status: number }).status, 2);
+    assert.match((r.noPrompt as { stderr: string }).stderr, /no terminal to ask for confirmation/);
+    assert.deepEqual(hostValues(), host, "the host's own values are never touched");
+  },
+);
+
+test('a value the kernel rejects in the middle of a plan leaves nothing changed', { skip }, () => {
+  const r = inSandbox(`
+    out.before = state();
+    out.apply = tune(['apply', '--set', 'net.core.somaxconn=12345', '--set', 'net.ipv4.tcp_congestion_control=nosuchalgo', '--set', 'net.ipv4.tcp_tw_reuse=1', '--yes']);
+    out.after = state();
+    out.history = history().map((e) => e.state);
+  `);
+  const a = r.apply as { status: number; stderr: string };
+  assert.equal(a.status, 1);
+  assert.match(
+    a.stderr,
+    /net.ipv4.tcp_congestion_control: could not set net.ipv4.tcp_congestion_control = nosuchalgo: the kernel refused the write \(ENOENT\); nothing was changed/,
+  );
+  assert.doesNotMatch(a.stderr, /\n\s+at /);
+  assert.deepEqual(r.after, r.before);
+  assert.deepEqual(r.history, ['aborted']);
+});
+
+test('kill -9 at every step of apply and rollback leaves a state that recover restores exactly', { skip }, () => {
+  const r = inSandbox(`
+    const base = state();
+    out.base = base;
+    out.apply = {};
+    for (const step of ['locked', 'backup', 'begin', 'runtime:net.core.somaxconn', 'runtime:net.ipv4.tcp_max_tw_buckets', 'runtime:net.ipv4.tcp_tw_reuse', 'file', 'commit']) {
+      const crash = tune(['apply', '-p', 'short-connection-api', '--yes'], { TUNE_CRASH_AT: step });
+      const status = JSON.parse(tune(['status', '--json']).stdout);
+      const blocked = tune(['apply', '-p', 'short-connection-api', '--yes']);
+      const recover = tune(['recover']);
+      const recovered = state();
+      if (step === 'commit' || blocked.status === 0) tune(['rollback', '--yes']);
+      out.apply[step] = { signal: crash.signal, interrupted: status.interrupted ? status.interrupted.state : null, blocked: blocked.status, blockedMsg: blocked.stderr.split('\\n')[0], recover: recover.stdout.trim().split(':')[0], same: JSON.stringify(recovered) === JSON.stringify(base), now: JSON.stringify(state()) === JSON.stringify(base) };
+    }
+    tune(['apply', '-p', 'short-connection-api', '--yes']);
+    const applied = state();
+    out.rollback = {};
+    for (const step of ['begin', 'runtime:net.ipv4.tcp_tw_reuse', 'runtime:net.core.somaxconn', 'file']) {
+      const crash = tune(['rollback', '--yes'], { TUNE_CRASH_AT: step });
+      const recover = tune(['recover']);
+      out.rollback[step] = { signal: crash.signal, recover: recover.stdout.trim().split(':')[0], same: JSON.stringify(state()) === JSON.stringify(applied) };
+    }
+  `);
+  const interruptedSteps = [
+    'begin',
+    'runtime:net.core.somaxconn',
+    'runtime:net.ipv4.tcp_max_tw_buckets',
+    'runtime:net.ipv4.tcp_tw_reuse',
+    'file',
+  ];
+  for (const [step, v] of Object.entries(r.apply as Record<string, Record<string, unknown>>)) {
+    assert.equal(v.signal, 'SIGKILL', step);
+    if (interruptedSteps.includes(step)) {
+      assert.equal(v.interrupted, 'interrupted', step);
+      assert.equal(v.blocked, 1, `${step}: a new apply refuses while a transaction is interrupted`);
+      assert.match(String(v.blockedMsg), /was interrupted and not recovered; run `tune recover` first/);
+      assert.match(String(v.recover), /^Recovered interrupted transaction/, step);
+      assert.equal(v.same, true, `${step}: recover restores the exact prior state`);
+    } else if (step === 'commit') {
+      assert.equal(v.interrupted, null);
+      assert.equal(v.recover, 'Nothing to recover.');
+      assert.equal(v.now, true, 'committed, then rolled back');
+    } else {
+      assert.equal(v.interrupted, null, `${step}: nothing began`);
+      assert.equal(v.blocked, 0, `${step}: the dead process's lock is taken over`);
+      assert.equal(v.now, true, `${step}: the follow-up apply went through and was rolled back`);
+    }
+  }
+  for (const [step, v] of Object.entries(r.rollback as Record<string, Record<string, unknown>>)) {
+    assert.equal(v.signal, 'SIGKILL', step);
+    assert.match(String(v.recover), /^Recovered interrupted transaction/, step);
+    assert.equal(v.same, true, `${step}: back to the state before the rollback`);
+  }
+});
+
+test(
+  'one transaction at a time: a held lock names its holder; a stale one is taken over; racing applies',
+  { skip },
+  () => {
+    const r = inSandbox(`
+    const holder = spawn('sleep', ['30']);
+    fs.writeFileSync('/var/lib/tune/lock', JSON.stringify({ pid: holder.pid, command: 'apply', since: 'now' }));
+    out.holder = holder.pid;
+    out.held = tune(['apply', '-p', 'short-connection-api', '--yes']);
+    out.unchanged = state();
+    holder.kill('SIGKILL');
+    await new Promise((res) => holder.on('exit', res));
+    out.stale = tune(['apply', '-p', 'short-connection-api', '--yes']);
+    tune(['rollback', '--yes']);
+    const run = () => new Promise((res) => { const c = spawn(process.execPath, [BIN, 'apply', '-p', 'proxy', '--yes']); let err = ''; c.stderr.on('data', (d) => (err += d)); c.on('exit', (code) => res({ code, err })); });
+    out.race = await Promise.all([run(), run()]);
+    out.final = state();
+  `);
+    const held = r.held as { status: number; stderr: string };
+    assert.equal(held.status, 1);
+    assert.match(held.stderr, new RegExp(`another tune transaction is running \\(pid ${r.holder}, apply`));
+    assert.equal((r.unchanged as { file: string | null }).file, null);
+    assert.equal((r.stale as { status: number }).status, 0, JSON.stringify(r.stale));
+    const race = r.race as { code: number; err: string }[];
+    assert.ok(
+      race.some((x) => x.code === 0),
+      JSON.stringify(race),
+    );
+    for (const x of race.filter((y) => y.code !== 0))
+      assert.match(x.err, /another tune transaction is running \(pid \d+/);
+    assert.equal((r.final as { values: Record<string, string> }).values['net.core.somaxconn'], '16384');
+  },
+);
