@@ -87,6 +87,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--skip-refused', 'with --yes: apply the rest when something is refused')
     .option('--dry-run', 'show what would be done; change nothing')
     .option('-m, --message <text>', 'why, recorded in the history')
+    .option('--plan <file>', 'apply a plan saved with `tune plan --json` (refused if the host changed since)')
     .addHelpText(
       'after',
       examples([

@@ -210,3 +210,26 @@ test(
     assert.equal((r.final as { values: Record<string, string> }).values['net.core.somaxconn'], '16384');
   },
 );
+
+test('apply --plan executes a saved plan, and refuses it once the host no longer matches', { skip }, () => {
+  const r = inSandbox(`
+    fs.writeFileSync('/tmp/tune-e2e-plan.json', tune(['plan', '-p', 'proxy', '--json']).stdout);
+    out.before = state();
+    out.first = tune(['apply', '--plan', '/tmp/tune-e2e-plan.json', '--yes']);
+    out.applied = state();
+    tune(['rollback', '--yes']);
+    fs.writeFileSync('/proc/sys/net/ipv4/tcp_tw_reuse', '0');
+    out.stale = tune(['apply', '--plan', '/tmp/tune-e2e-plan.json', '--yes']);
+    out.after = state();
+    fs.rmSync('/tmp/tune-e2e-plan.json');
+  `);
+  assert.equal((r.first as { status: number }).status, 0, JSON.stringify(r.first));
+  assert.equal((r.applied as { values: Record<string, string> }).values['net.core.somaxconn'], '16384');
+  const stale = r.stale as { status: number; stderr: string };
+  assert.equal(stale.status, 1);
+  assert.match(
+    stale.stderr,
+    /the host no longer matches the plan: net.ipv4.tcp_tw_reuse is now 0 \(the plan was made with 2\)/,
+  );
+  assert.deepEqual((r.after as { file: string | null }).file, null, 'nothing written');
+});

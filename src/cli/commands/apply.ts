@@ -1,19 +1,45 @@
 // `tune apply`: show the plan, review it (or --yes), then execute it as one transaction.
 import { findInterrupted } from '../../apply/history.js';
 import { applyPlan } from '../../apply/operations.js';
+import { planDrift, readSavedPlan } from '../../apply/saved-plan.js';
 import { ReportedFailure, UserError } from '../../core/errors.js';
 import { renderPlan } from '../../core/render-plan.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { hostContext } from '../host-context.js';
-import { preparePlan, type PlanFlags } from './plan.js';
+import { preparePlan, type PlanFlags, type PreparedPlan } from './plan.js';
 
 export interface ApplyFlags extends PlanFlags {
+  plan?: string;
   yes?: boolean;
   skipRefused?: boolean;
   dryRun?: boolean;
   message?: string;
   stateDir?: string;
+}
+
+/** A saved plan, refused when the host no longer matches it; it cannot be re-planned for a subset. */
+function savedPlan(root: string, file: string): PreparedPlan {
+  const plan = readSavedPlan(file);
+  const drift = planDrift(root, plan);
+  if (drift.length)
+    throw new UserError(
+      `the host no longer matches the plan: ${drift.join('; ')}. Make a new plan`,
+      { file },
+      EXIT.RUNTIME,
+    );
+  return {
+    plan,
+    subset: (keys) => {
+      if (keys.length !== plan.changes.filter((c) => c.status === 'change').length)
+        throw new UserError(
+          'a saved plan is applied whole: deselecting changes needs a new plan',
+          { file },
+          EXIT.RUNTIME,
+        );
+      return plan;
+    },
+  };
 }
 
 export async function runApply(ctx: CliContext, flags: ApplyFlags): Promise<number> {
@@ -28,7 +54,9 @@ export async function runApply(ctx: CliContext, flags: ApplyFlags): Promise<numb
       {},
       EXIT.RUNTIME,
     );
-  const prepared = await preparePlan(ctx, flags);
+  if (flags.plan && (flags.profile?.length || flags.set?.length))
+    throw new UserError('--plan executes a saved plan: give it without --profile or --set');
+  const prepared = flags.plan ? savedPlan(host.root, flags.plan) : await preparePlan(ctx, flags);
   let plan = prepared.plan;
   ctx.out(renderPlan(plan, ctx.style, 'apply'));
   if (plan.summary.refusedAny && flags.yes && !flags.skipRefused) {
