@@ -61,7 +61,19 @@ export function readHistory(stateDir: string): HistoryEntry[] {
       const target = entries.find((x) => x.id === e.of);
       if (target && target.state === 'applied') target.state = 'rolled back';
     }
+  // A committed apply still waiting for `tune confirm`.
+  const pending = readPendingId(stateDir);
+  const waiting = entries.find((e) => e.id === pending && e.state === 'applied');
+  if (waiting) waiting.state = 'pending confirmation';
   return entries;
+}
+
+function readPendingId(stateDir: string): string | null {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(stateDir, 'pending-confirmation.json'), 'utf8')) as { id: string }).id;
+  } catch {
+    return null;
+  }
 }
 
 /** The id of a transaction that began but neither committed nor aborted nor was recovered (a crash). */

@@ -88,6 +88,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--dry-run', 'show what would be done; change nothing')
     .option('-m, --message <text>', 'why, recorded in the history')
     .option('--plan <file>', 'apply a plan saved with `tune plan --json` (refused if the host changed since)')
+    .option('--confirm-within <seconds>', 'keep the change only if `tune confirm` arrives in time; else roll it back')
     .addHelpText(
       'after',
       examples([
@@ -126,6 +127,21 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--json', 'print as JSON')
     .addHelpText('after', examples(['tune status', 'tune status --json']))
     .action(async (flags) => setExit((await import('./commands/transactions.js')).runStatus(ctx, flags)));
+
+  program
+    .command('confirm')
+    .description('Keep a change applied with --confirm-within (otherwise it is rolled back at the deadline).')
+    .addOption(stateOption())
+    .addHelpText('after', examples(['tune apply -p proxy --yes --confirm-within 120 && tune confirm']))
+    .action(async (flags) => setExit(await (await import('./commands/transactions.js')).runConfirm(ctx, flags)));
+
+  program
+    .command('watchdog <id>', { hidden: true })
+    .addOption(rootOption())
+    .addOption(stateOption())
+    .action(async (id, flags) =>
+      setExit(await (await import('./commands/transactions.js')).runWatchdog(ctx, id, flags)),
+    );
 
   program
     .command('recover')

@@ -233,3 +233,37 @@ test('apply --plan executes a saved plan, and refuses it once the host no longer
   );
   assert.deepEqual((r.after as { file: string | null }).file, null, 'nothing written');
 });
+
+test(
+  '--confirm-within 2 without confirmation rolls back after the parent is killed; tune confirm keeps it',
+  { skip },
+  () => {
+    const r = inSandbox(`
+    out.before = state();
+    const parent = spawn('bash', ['-c', 'node ' + BIN + ' apply -p short-connection-api --yes --confirm-within 2 > /dev/null; sleep 100'], { detached: true, stdio: 'ignore' });
+    for (let i = 0; i < 100 && state().values['net.core.somaxconn'] !== '8192'; i++) await new Promise((res) => setTimeout(res, 50));
+    out.applied = state();
+    out.pending = JSON.parse(tune(['status', '--json']).stdout).pending;
+    process.kill(-parent.pid, 'SIGKILL');
+    await new Promise((res) => setTimeout(res, 3500));
+    out.after = state();
+    out.history = history().map((e) => [e.kind, e.state]);
+    out.keep = tune(['apply', '-p', 'short-connection-api', '--yes', '--confirm-within', '2']);
+    out.confirm = tune(['confirm']);
+    await new Promise((res) => setTimeout(res, 3000));
+    out.kept = state();
+    out.historyAfter = history().map((e) => e.state);
+  `);
+    const before = r.before as { values: Record<string, string>; file: string | null };
+    assert.equal((r.applied as { values: Record<string, string> }).values['net.core.somaxconn'], '8192');
+    assert.ok((r.pending as { secondsLeft: number }).secondsLeft <= 2);
+    assert.deepEqual(r.after, before, 'the watchdog rolled back values and file after the parent was killed');
+    assert.deepEqual(r.history, [
+      ['apply', 'rolled back'],
+      ['rollback', 'applied'],
+    ]);
+    assert.match((r.confirm as { stdout: string }).stdout, /^Confirmed transaction /);
+    assert.equal((r.kept as { values: Record<string, string> }).values['net.core.somaxconn'], '8192');
+    assert.deepEqual(r.historyAfter, ['rolled back', 'applied', 'applied']);
+  },
+);

@@ -4,13 +4,16 @@ import { applyPlan } from '../../apply/operations.js';
 import { planDrift, readSavedPlan } from '../../apply/saved-plan.js';
 import { ReportedFailure, UserError } from '../../core/errors.js';
 import { renderPlan } from '../../core/render-plan.js';
+import type { HostContext } from '../../apply/operations.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { hostContext } from '../host-context.js';
+import { numberFlag } from './diagnose.js';
 import { preparePlan, type PlanFlags, type PreparedPlan } from './plan.js';
 
 export interface ApplyFlags extends PlanFlags {
   plan?: string;
+  confirmWithin?: string;
   yes?: boolean;
   skipRefused?: boolean;
   dryRun?: boolean;
@@ -47,6 +50,8 @@ export async function runApply(ctx: CliContext, flags: ApplyFlags): Promise<numb
   if (!flags.yes && !flags.dryRun && !ctx.isTerminal)
     throw new UserError('no terminal to ask for confirmation: review with `tune plan`, then run apply with --yes');
   const host = hostContext(ctx, flags);
+  const confirmWithin =
+    flags.confirmWithin === undefined ? undefined : numberFlag(flags.confirmWithin, '--confirm-within', 0, 1);
   const interrupted = findInterrupted(host.stateDir);
   if (interrupted)
     throw new UserError(
@@ -96,5 +101,43 @@ export async function runApply(ctx: CliContext, flags: ApplyFlags): Promise<numb
   ctx.out(
     `Applied transaction ${result.id}: ${result.runtimeWritten.length} runtime value(s) set and verified; ${plan.file.path} ${result.file}. Undo with \`tune rollback ${result.id}\`.\n`,
   );
+  if (confirmWithin !== undefined) await awaitConfirmation(ctx, host, result.id, confirmWithin);
   return EXIT.OK;
+}
+
+/**
+ * Leaves the change pending: a detached watchdog (its own session, so it outlives this terminal or SSH session)
+ * rolls it back at the deadline unless `tune confirm` (or Enter here, on a terminal) arrives first.
+ */
+async function awaitConfirmation(ctx: CliContext, host: HostContext, id: string, seconds: number): Promise<void> {
+  const { writePending, confirmPending, readPending } = await import('../../apply/confirmation.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  const deadline = new Date(Date.now() + seconds * 1000).toISOString();
+  writePending(host.stateDir, { id, deadline, watchdogPid: null, root: host.root });
+  const watchdog = spawn(
+    process.execPath,
+    [process.argv[1] ?? '', 'watchdog', id, '--root', host.root, '--state-dir', host.stateDir],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
+  watchdog.unref();
+  writePending(host.stateDir, { id, deadline, watchdogPid: watchdog.pid ?? null, root: host.root });
+  ctx.out(
+    `Pending confirmation: run \`tune confirm\` within ${seconds}s, or the change is rolled back automatically (watchdog pid ${watchdog.pid}).\n`,
+  );
+  if (!ctx.isTerminal) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { confirm } = require('@inquirer/prompts') as typeof import('@inquirer/prompts');
+  try {
+    const keep = await confirm({
+      message: `Keep the change? (rolled back in ${seconds}s without an answer)`,
+      default: true,
+    });
+    if (keep && readPending(host.stateDir)?.id === id) ctx.out(`Confirmed ${confirmPending(host)}.\n`);
+  } catch {
+    ctx.out('No answer: the watchdog will roll the change back at the deadline.\n');
+  }
 }

@@ -1,6 +1,7 @@
 // `tune history`, `tune status`, `tune rollback`, `tune recover`: the state directory as people see it.
 import { readHistory } from '../../apply/history.js';
 import { driftSince, lastApplied, recoverInterrupted, rollbackTransaction } from '../../apply/operations.js';
+import { readPending } from '../../apply/confirmation.js';
 import { readBackup } from '../../apply/transaction.js';
 import { UserError } from '../../core/errors.js';
 import { renderTable } from '../../core/text-table.js';
@@ -51,13 +52,27 @@ export function runStatus(ctx: CliContext, flags: StateFlags): number {
   const entries = readHistory(h.stateDir);
   const last = entries.at(-1) ?? null;
   const interrupted = entries.find((e) => e.state === 'interrupted') ?? null;
-  const applied = [...entries].reverse().find((e) => e.state === 'applied');
+  const applied = [...entries].reverse().find((e) => e.state === 'applied' || e.state === 'pending confirmation');
   const drift = applied ? driftSince(h, readBackup(h.stateDir, applied.id)) : [];
+  const p = readPending(h.stateDir);
+  const pending = p
+    ? {
+        id: p.id,
+        deadline: p.deadline,
+        secondsLeft: Math.max(0, Math.round((Date.parse(p.deadline) - h.now.getTime()) / 1000)),
+      }
+    : null;
   if (flags.json) {
-    ctx.out(JSON.stringify({ last, interrupted, lastApplied: applied?.id ?? null, drift }, null, 2) + '\n');
+    ctx.out(JSON.stringify({ last, interrupted, pending, lastApplied: applied?.id ?? null, drift }, null, 2) + '\n');
     return EXIT.OK;
   }
   const out = [`Last transaction: ${last ? `${last.id} (${last.kind}, ${last.state})` : 'none'}`];
+  if (pending)
+    out.push(
+      ctx.style.yellow(
+        `Pending confirmation of ${pending.id}: ${pending.secondsLeft}s left (\`tune confirm\` keeps it; otherwise it is rolled back).`,
+      ),
+    );
   if (interrupted)
     out.push(
       ctx.style.red(`Interrupted transaction ${interrupted.id}: run \`tune recover\` to restore the state before it.`),
@@ -88,5 +103,18 @@ export function runRecover(ctx: CliContext, flags: StateFlags): number {
   const h = hostContext(ctx, flags);
   const r = recoverInterrupted(h);
   ctx.out(r ? `Recovered interrupted transaction ${r.id}: ${r.account}.\n` : 'Nothing to recover.\n');
+  return EXIT.OK;
+}
+
+export async function runConfirm(ctx: CliContext, flags: StateFlags): Promise<number> {
+  const { confirmPending } = await import('../../apply/confirmation.js');
+  ctx.out(`Confirmed transaction ${confirmPending(hostContext(ctx, flags))}.\n`);
+  return EXIT.OK;
+}
+
+/** The detached watchdog (hidden command started by apply --confirm-within). */
+export async function runWatchdog(ctx: CliContext, id: string, flags: StateFlags): Promise<number> {
+  const { watchPending } = await import('../../apply/confirmation.js');
+  await watchPending(hostContext(ctx, flags), id, ctx.sleep);
   return EXIT.OK;
 }
