@@ -53,6 +53,34 @@ export function lastApplied(stateDir: string): string {
   return last.id;
 }
 
+/** What a rollback of `id` would do: each runtime value now -> restored, and the owned file now -> restored. */
+export function rollbackPreview(
+  h: HostContext,
+  id: string,
+): {
+  values: { key: string; now: string | null; restored: string }[];
+  file: { path: string; now: string | null; restored: string | null };
+  drift: string[];
+} {
+  const b = readBackup(h.stateDir, id);
+  const values = [...b.before.runtime].reverse().flatMap((r) => {
+    if (r.value === null) return [];
+    const now = readSysctl(h.root, r.key as SysctlKey);
+    return [{ key: r.key, now: now.state === 'ok' ? (now.value ?? '') : null, restored: r.value }];
+  });
+  const now = readExact(underRoot(h.root, b.before.file.path));
+  const restored = fileBytes(b.before.file);
+  return {
+    values,
+    file: {
+      path: b.before.file.path,
+      now: now === null ? null : now.toString('utf8'),
+      restored: restored === null ? null : restored.toString('utf8'),
+    },
+    drift: driftSince(h, b),
+  };
+}
+
 /** Restores the file bytes and runtime values from before transaction `id`, as a new transaction. */
 export function rollbackTransaction(h: HostContext, id: string, force: boolean): TransactionResult {
   const b = readBackup(h.stateDir, id);

@@ -106,10 +106,12 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     )
     .addOption(rootOption())
     .addOption(stateOption())
-    .option('-y, --yes', 'do it (required: rollback changes the host)')
+    .option('-y, --yes', 'no prompt (required without a terminal)')
     .option('--force', 'roll back even when values changed since the transaction (drift)')
     .addHelpText('after', examples(['tune rollback --yes', 'tune rollback 20261122T230000Z-4242 --yes --force']))
-    .action(async (id, flags) => setExit((await import('./commands/transactions.js')).runRollback(ctx, id, flags)));
+    .action(async (id, flags) =>
+      setExit(await (await import('./commands/transactions.js')).runRollback(ctx, id, flags)),
+    );
 
   program
     .command('history')

@@ -267,3 +267,40 @@ test(
     assert.deepEqual(r.historyAfter, ['rolled back', 'applied', 'applied']);
   },
 );
+
+test(
+  '--dry-run changes nothing; a refusal stops --yes (exit 4) unless --skip-refused; rollback previews and needs --yes off a terminal',
+  { skip },
+  () => {
+    const r = inSandbox(`
+    out.before = state();
+    out.dry = tune(['apply', '-p', 'proxy', '--dry-run']);
+    out.afterDry = state();
+    out.refused = tune(['apply', '--set', 'net.core.somaxconn=9000', '--set', 'net.ipv4.tcp_tw_recycle=1', '--yes']);
+    out.afterRefused = state();
+    out.skip = tune(['apply', '--set', 'net.core.somaxconn=9000', '--set', 'net.ipv4.tcp_tw_recycle=1', '--yes', '--skip-refused']);
+    out.afterSkip = state();
+    out.noYes = tune(['rollback']);
+    out.rollback = tune(['rollback', '--yes']);
+  `);
+    const before = r.before as { values: Record<string, string> };
+    assert.equal((r.dry as { status: number }).status, 0);
+    assert.match(
+      (r.dry as { stdout: string }).stdout,
+      /Dry run: would set net.core.somaxconn, .* and write \/etc\/sysctl.d\/99-tune.conf; nothing changed\./,
+    );
+    assert.deepEqual(r.afterDry, r.before);
+    assert.equal((r.refused as { status: number }).status, 4);
+    assert.match((r.refused as { stderr: string }).stderr, /refused by a safety rule .*nothing changed/);
+    assert.deepEqual(r.afterRefused, r.before);
+    assert.equal((r.skip as { status: number }).status, 0, JSON.stringify(r.skip));
+    assert.equal((r.afterSkip as { values: Record<string, string> }).values['net.core.somaxconn'], '9000');
+    assert.doesNotMatch((r.afterSkip as { file: string }).file, /^net.ipv4.tcp_tw_recycle/m);
+    assert.equal((r.noYes as { status: number }).status, 2);
+    assert.match((r.noYes as { stderr: string }).stderr, /no terminal to ask for confirmation/);
+    const rb = r.rollback as { status: number; stdout: string };
+    assert.equal(rb.status, 0);
+    assert.match(rb.stdout, new RegExp(`net.core.somaxconn: 9000 -> ${before.values['net.core.somaxconn']}`));
+    assert.match(rb.stdout, /\/etc\/sysctl.d\/99-tune.conf: removed \(it did not exist before\)/);
+  },
+);

@@ -1,6 +1,14 @@
 // `tune history`, `tune status`, `tune rollback`, `tune recover`: the state directory as people see it.
 import { readHistory } from '../../apply/history.js';
-import { driftSince, lastApplied, recoverInterrupted, rollbackTransaction } from '../../apply/operations.js';
+import {
+  driftSince,
+  lastApplied,
+  recoverInterrupted,
+  rollbackPreview,
+  rollbackTransaction,
+} from '../../apply/operations.js';
+import { diffOwnedFile } from '../../core/owned-file.js';
+import { normalizeValue } from '../../core/sysctl-value.js';
 import { readPending } from '../../apply/confirmation.js';
 import { readBackup } from '../../apply/transaction.js';
 import { UserError } from '../../core/errors.js';
@@ -87,12 +95,49 @@ export function runStatus(ctx: CliContext, flags: StateFlags): number {
   return EXIT.OK;
 }
 
-export function runRollback(ctx: CliContext, id: string | undefined, flags: StateFlags): number {
-  if (!flags.yes)
-    throw new UserError('rollback changes the host: review with `tune history` and `tune status`, then pass --yes');
+export async function runRollback(ctx: CliContext, id: string | undefined, flags: StateFlags): Promise<number> {
   const h = hostContext(ctx, flags);
+  if (!flags.yes && !ctx.isTerminal)
+    throw new UserError('no terminal to ask for confirmation: review with `tune history`, then pass --yes');
   const target = id ?? lastApplied(h.stateDir);
-  const result = rollbackTransaction(h, target, flags.force === true);
+  const preview = rollbackPreview(h, target);
+  const lines = [ctx.style.bold(`Rolling back ${target} restores:`)];
+  for (const v of preview.values)
+    lines.push(`  ${v.key}: ${v.now === null ? '(absent)' : normalizeValue(v.now)} -> ${normalizeValue(v.restored)}`);
+  const diff = diffOwnedFile(preview.file.path, preview.file.now, preview.file.restored ?? '');
+  if (preview.file.restored === null)
+    lines.push(
+      preview.file.now === null
+        ? `  ${preview.file.path}: stays absent`
+        : `  ${preview.file.path}: removed (it did not exist before)`,
+    );
+  else if (diff) lines.push(diff.trimEnd());
+  if (preview.drift.length)
+    lines.push(
+      ctx.style.yellow(`Changed since ${target} (a rollback overwrites it):\n  ${preview.drift.join('\n  ')}`),
+    );
+  ctx.out(lines.join('\n') + '\n');
+  let force = flags.force === true;
+  if (!flags.yes) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { confirm } = require('@inquirer/prompts') as typeof import('@inquirer/prompts');
+    try {
+      if (
+        !(await confirm({
+          message: preview.drift.length ? 'Roll back anyway, overwriting those changes?' : 'Roll back?',
+          default: false,
+        }))
+      ) {
+        ctx.err('Not confirmed: nothing changed.\n');
+        return EXIT.RUNTIME;
+      }
+    } catch {
+      ctx.err('Aborted: nothing changed.\n');
+      return EXIT.RUNTIME;
+    }
+    force = true;
+  }
+  const result = rollbackTransaction(h, target, force);
   ctx.out(
     `Rolled back ${target} as transaction ${result.id}: ${result.runtimeWritten.length} runtime value(s) restored; owned file ${result.file}.\n`,
   );
