@@ -1,4 +1,6 @@
 // The CLI entry: commander wiring, lazy command loading, and the one place that sets the exit code.
+import fs = require('node:fs');
+import path = require('node:path');
 import { Command, CommanderError, Option } from 'commander';
 import { ReportedFailure, UserError } from '../core/errors.js';
 import { collect } from './collect.js';
@@ -211,11 +213,52 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
   return program;
 }
 
+/** Whether a live process holds the transaction lock (a running transaction is not an interrupted one). */
+function lockHolderAlive(dir: string): boolean {
+  try {
+    const { pid } = JSON.parse(fs.readFileSync(path.join(dir, 'lock'), 'utf8')) as { pid: number };
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Every command but those that deal with it says so when a transaction was interrupted (a crash). */
+function warnIfInterrupted(ctx: CliContext, command: string | undefined): void {
+  if (
+    !command ||
+    ['recover', 'watchdog', 'apply', 'rollback', 'status', 'check', 'metrics'].includes(command) ||
+    command.startsWith('-')
+  )
+    return;
+  const dir = ctx.env.TUNE_STATE_DIR || '/var/lib/tune';
+  let ids: string[];
+  try {
+    ids = fs.readdirSync(path.join(dir, 'transactions')).sort();
+  } catch {
+    return; // no state directory: nothing was ever applied here
+  }
+  const last = ids.at(-1);
+  if (!last) return;
+  let journal = '';
+  try {
+    journal = fs.readFileSync(path.join(dir, 'transactions', last, 'journal'), 'utf8');
+  } catch {
+    return;
+  }
+  if (/"step":"begin"/.test(journal) && !/"step":"(commit|aborted|recovered)"/.test(journal) && !lockHolderAlive(dir))
+    ctx.err(
+      `tune: warning: transaction ${last} was interrupted; run \`tune recover\` to restore the state before it\n`,
+    );
+}
+
 /** Runs the CLI and returns the exit code. User errors print one line; bugs print their stack. */
 export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
   let code: number = EXIT.OK;
   const program = buildProgram(ctx, (c) => (code = c));
   try {
+    warnIfInterrupted(ctx, argv[0]);
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {

@@ -83,6 +83,7 @@ test(
     assert.deepEqual((r.status as { drift: string[] }).drift, []);
     assert.deepEqual(r.drift, [
       `net.core.somaxconn is 1234, transaction ${(r.status as { lastApplied: string }).lastApplied} set 8192`,
+      'net.core.somaxconn: runtime 1234 but boot sets 8192 (/etc/sysctl.d/99-tune.conf:5)',
     ]);
     assert.equal((r.refusedRollback as { status: number }).status, 1);
     assert.match((r.refusedRollback as { stderr: string }).stderr, /the host changed since transaction .*Use --force/);
@@ -130,11 +131,12 @@ test('kill -9 at every step of apply and rollback leaves a state that recover re
     for (const step of ['locked', 'backup', 'begin', 'runtime:net.core.somaxconn', 'runtime:net.ipv4.tcp_max_tw_buckets', 'runtime:net.ipv4.tcp_tw_reuse', 'file', 'commit']) {
       const crash = tune(['apply', '-p', 'short-connection-api', '--yes'], { TUNE_CRASH_AT: step });
       const status = JSON.parse(tune(['status', '--json']).stdout);
+      const warned = tune(['plan', '-p', 'proxy']).stderr;
       const blocked = tune(['apply', '-p', 'short-connection-api', '--yes']);
       const recover = tune(['recover']);
       const recovered = state();
       if (step === 'commit' || blocked.status === 0) tune(['rollback', '--yes']);
-      out.apply[step] = { signal: crash.signal, interrupted: status.interrupted ? status.interrupted.state : null, blocked: blocked.status, blockedMsg: blocked.stderr.split('\\n')[0], recover: recover.stdout.trim().split(':')[0], same: JSON.stringify(recovered) === JSON.stringify(base), now: JSON.stringify(state()) === JSON.stringify(base) };
+      out.apply[step] = { signal: crash.signal, interrupted: status.interrupted ? status.interrupted.state : null, blocked: blocked.status, blockedMsg: blocked.stderr.split('\\n')[0], warned, recover: recover.stdout.trim().split(':')[0], same: JSON.stringify(recovered) === JSON.stringify(base), now: JSON.stringify(state()) === JSON.stringify(base) };
     }
     tune(['apply', '-p', 'short-connection-api', '--yes']);
     const applied = state();
@@ -156,6 +158,11 @@ test('kill -9 at every step of apply and rollback leaves a state that recover re
     assert.equal(v.signal, 'SIGKILL', step);
     if (interruptedSteps.includes(step)) {
       assert.equal(v.interrupted, 'interrupted', step);
+      assert.match(
+        String(v.warned),
+        /^tune: warning: transaction \S+ was interrupted; run `tune recover`/,
+        `${step}: any command says so`,
+      );
       assert.equal(v.blocked, 1, `${step}: a new apply refuses while a transaction is interrupted`);
       assert.match(String(v.blockedMsg), /was interrupted and not recovered; run `tune recover` first/);
       assert.match(String(v.recover), /^Recovered interrupted transaction/, step);
