@@ -1,6 +1,7 @@
 // `tune metrics`: Prometheus text exposition for node_exporter's textfile collector, labels bounded to top N.
 import type { DiagnosisReport } from './diagnosis.js';
 import { monitoringMetrics } from './monitoring-metrics.js';
+import { SHOWN_TCP_STATES } from './tcp-table-parser.js';
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const labels = (l: Record<string, string | number>) =>
@@ -22,24 +23,11 @@ export function renderPrometheus(r: DiagnosisReport): string {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [l, v] of samples) out.push(`${name}${labels(l)} ${Number.isFinite(v) ? v : 0}`);
   };
-  const states = [
-    'ESTABLISHED',
-    'SYN_SENT',
-    'SYN_RECV',
-    'FIN_WAIT1',
-    'FIN_WAIT2',
-    'TIME_WAIT',
-    'CLOSE',
-    'CLOSE_WAIT',
-    'LAST_ACK',
-    'LISTEN',
-    'CLOSING',
-  ];
   family(
     'tune_tcp_sockets',
     'gauge',
     'TCP sockets by kernel state (/proc/net/tcp and tcp6).',
-    states.map((s) => [{ state: s }, r.sockets.byState[s] ?? 0]),
+    SHOWN_TCP_STATES.map((s) => [{ state: s }, r.sockets.byState[s] ?? 0]),
   );
   family(
     'tune_time_wait_sockets',

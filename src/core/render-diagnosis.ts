@@ -1,27 +1,14 @@
 // The human form of a diagnosis: a short incident report (what, why, what to do), numbers first.
 import type { DiagnosisReport, DiagnosisSeverity } from './diagnosis.js';
+import { SHOWN_TCP_STATES } from './tcp-table-parser.js';
 import type { Style } from './text-style.js';
 import { renderTable } from './text-table.js';
-
-const ORDER = [
-  'ESTABLISHED',
-  'SYN_SENT',
-  'SYN_RECV',
-  'FIN_WAIT1',
-  'FIN_WAIT2',
-  'TIME_WAIT',
-  'CLOSE',
-  'CLOSE_WAIT',
-  'LAST_ACK',
-  'LISTEN',
-  'CLOSING',
-];
 
 /** Renders the report for a terminal or a ticket. */
 export function renderDiagnosis(r: DiagnosisReport, style: Style): string {
   const out: string[] = [];
   out.push(style.bold(`tune diagnose: ${r.hostname} (kernel ${r.kernel}) at ${r.takenAt}`), '');
-  const states = ORDER.filter((s) => r.sockets.byState[s]).map((s) => `${s} ${r.sockets.byState[s]}`);
+  const states = SHOWN_TCP_STATES.filter((s) => r.sockets.byState[s]).map((s) => `${s} ${r.sockets.byState[s]}`);
   out.push(`Sockets: ${r.sockets.total} TCP${states.length ? ` (${states.join(', ')})` : ''}`);
   out.push(
     `TIME_WAIT: ${r.timeWait.total}${r.timeWait.maxBuckets ? ` of ${r.timeWait.maxBuckets} buckets` : ''}; client side ${r.timeWait.client.total}, server side ${r.timeWait.server.total}`,

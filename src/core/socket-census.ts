@@ -1,7 +1,7 @@
 // Bounded aggregates of the socket tables, built row by row: everything diagnose, check and metrics report on.
 // Hot path: IPv4 rows (the bulk on most hosts) are counted under numeric keys, never strings.
 import { BoundedCounter } from './bounded-counter.js';
-import { hexToAddress } from './proc-net-tcp.js';
+import { hexToAddress, ipv4FromKernel } from './socket-address.js';
 import { TCP_STATE_NAMES, type TcpRecord } from './tcp-table-parser.js';
 
 /** Distinct keys kept exactly per aggregate; beyond it counts go to `untracked` (memory stays bounded). */
@@ -18,11 +18,6 @@ export interface ListenerStat {
   /** Accept queue now (rx_queue of a LISTEN row) and its limit min(backlog, somaxconn) (tx_queue). */
   acceptQueue: number;
   backlog: number;
-}
-
-/** The kernel's IPv4 u32 (first octet in the low byte) as dotted text. */
-export function ipv4FromKernel(n: number): string {
-  return `${n & 255}.${(n >>> 8) & 255}.${(n >>> 16) & 255}.${n >>> 24}`;
 }
 
 /** Row-by-row census of the TCP tables. */

@@ -38,6 +38,9 @@ export const TCP_STATE_NAMES = [
   'NEW_SYN_RECV',
 ] as const;
 
+/** The states people see, in the kernel's order (request sockets are shown as SYN_RECV, as ss does). */
+export const SHOWN_TCP_STATES = TCP_STATE_NAMES.slice(1, 12);
+
 const HEX = new Int8Array(256).fill(-1);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
 for (let i = 0; i < 6; i++) {

@@ -1,7 +1,8 @@
 // Evidence that makes a change safe or not: namespace, container, NAT, modules, listeners, memory, limits.
 import fs = require('node:fs');
 import path = require('node:path');
-import { parseTcpRow } from '../core/proc-net-tcp.js';
+import { hexToAddress, ipv4FromKernel } from '../core/socket-address.js';
+import { TcpTableParser } from '../core/tcp-table-parser.js';
 import type { Environment, Listener } from '../core/snapshot.js';
 import { readHostText, resolveHostPath, underRoot } from './host-root.js';
 
@@ -161,23 +162,21 @@ export async function probeListeners(root: string): Promise<Listener[]> {
   const tables = await Promise.all(
     (['/proc/net/tcp', '/proc/net/tcp6'] as const).map(async (file, i) => {
       const real = resolveHostPath(root, file);
-      const text =
-        real === undefined
-          ? undefined
-          : await fs.promises.readFile(underRoot(root, real), 'latin1').catch(() => undefined);
-      return { file, family: (i === 0 ? 4 : 6) as 4 | 6, text };
+      const bytes =
+        real === undefined ? undefined : await fs.promises.readFile(underRoot(root, real)).catch(() => undefined);
+      return { file, family: (i === 0 ? 4 : 6) as 4 | 6, bytes };
     }),
   );
   const out: Listener[] = [];
-  for (const { file, family, text } of tables) {
-    if (!text) continue;
-    const lines = text.split('\n');
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i] ?? '';
-      if (!/^\s*\d+:\s+\S+\s+\S+\s+0A\s/i.test(line)) continue;
-      const row = parseTcpRow(line, family, file, i + 1);
-      out.push({ family, address: row.localAddress, port: row.localPort });
-    }
+  for (const { file, family, bytes } of tables) {
+    if (!bytes) continue;
+    const parser = new TcpTableParser(family, file, (r) => {
+      if (r.state !== 10) return;
+      const address = family === 4 ? ipv4FromKernel(r.local4) : (hexToAddress(r.localHex, 6) ?? r.localHex);
+      out.push({ family, address, port: r.localPort });
+    });
+    parser.push(bytes);
+    parser.end();
   }
   return out;
 }

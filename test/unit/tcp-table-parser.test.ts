@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UserError } from '../../src/core/errors.js';
-import { hexToAddress } from '../../src/core/proc-net-tcp.js';
-import { ipv4FromKernel } from '../../src/core/socket-census.js';
+import { hexToAddress, ipv4FromKernel } from '../../src/core/socket-address.js';
 import { TCP_STATE_NAMES, TcpTableParser, type TcpRecord } from '../../src/core/tcp-table-parser.js';
 import { tcpRow, tcpTable, TCP_HEADER } from '../helpers/tcp-rows.js';
 
