@@ -85,7 +85,7 @@ function probeNat(root: string, ipForward: string | undefined): { detected: bool
       fs.existsSync(underRoot(root, `/sys/class/net/${n}/bridge`)),
   );
   if (bridges.length) weak.push(`container/bridge interfaces: ${bridges.slice(0, 5).join(', ')}`);
-  const ct = readHostText(root, '/proc/net/nf_conntrack').text;
+  const ct = readHead(root, '/proc/net/nf_conntrack', 256 * 1024);
   if (ct && ct.split('\n').some(isNattedConntrackLine))
     strong.push('conntrack has NATed entries (/proc/net/nf_conntrack)');
   if (root === '/') {
@@ -94,6 +94,29 @@ function probeNat(root: string, ipForward: string | undefined): { detected: bool
   }
   const detected = strong.length > 0 || (weak.length === 2 && ipForward?.trim() === '1');
   return { detected, evidence: [...strong, ...weak] };
+}
+
+/** The first `limit` bytes of a file (a NAT gateway's conntrack table can be huge; a sample is enough evidence). */
+function readHead(root: string, hostPath: string, limit: number): string | undefined {
+  const real = resolveHostPath(root, hostPath);
+  if (real === undefined) return undefined;
+  let fd: number;
+  try {
+    fd = fs.openSync(underRoot(root, real), 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const buf = Buffer.allocUnsafe(limit);
+    let used = 0;
+    for (let n; used < limit && (n = fs.readSync(fd, buf, used, limit - used, null)) > 0;) used += n;
+    const text = buf.toString('latin1', 0, used);
+    return used < limit ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function isNattedConntrackLine(line: string): boolean {
