@@ -12,41 +12,30 @@ const worker = process.argv[2] === '--client-worker';
 const spec = JSON.parse(process.argv[worker ? 3 : 2] ?? '{}');
 const n = (k, d = 0) => Number(spec[k] ?? d);
 
-if (worker) {
-  // A client worker: opens and closes (client first) connections from pinned sources, for indexes [from, to).
-  const { from, to, sources, dests, port } = spec;
-  let failed = 0;
-  let next = from;
-  const one = () =>
-    new Promise((resolve) => {
-      const i = next++;
-      const c = net.connect({
-        port,
-        host: `127.0.0.${(i % dests) + 1}`,
-        allowHalfOpen: false,
-        localAddress: `127.0.0.${10 + (i % sources)}`,
-        localPort: 10000 + Math.floor(i / sources),
-      });
-      c.on('error', () => {
-        failed++;
-        resolve();
-      });
-      c.on('connect', () => c.end());
-      c.on('close', () => resolve());
-    });
-  await Promise.all(
-    Array.from({ length: 200 }, async () => {
-      while (next < to) await one();
-    }),
-  );
-  writeSync(1, `${failed}\n`);
-  process.exit(0);
-}
 const CONCURRENCY = 200;
 const PORT_CLIENT_CLOSES = 8080;
 const PORT_SERVER_CLOSES = 8081;
 const PORT_LEAK = 8082;
 const PORT_HOLD = 8083;
+
+if (worker) {
+  // A client worker: the client-closes connections for indexes [from, to), from pinned sources.
+  const { from, to, sources, dests, port } = spec;
+  const failed = await connections(
+    to - from,
+    port,
+    'client-closes',
+    (i) => `127.0.0.${((from + i) % dests) + 1}`,
+    (i) => pinnedSource(from + i, sources),
+  );
+  writeSync(1, `${failed}\n`);
+  process.exit(0);
+}
+
+/** Source address and port for connection i: unique per source, inside the port range, no kernel port search. */
+function pinnedSource(i, sources) {
+  return { localAddress: `127.0.0.${10 + (i % sources)}`, localPort: 10000 + Math.floor(i / sources) };
+}
 
 if (
   spawnSync('readlink', ['/proc/self/ns/net']).stdout.toString() ===
@@ -135,13 +124,7 @@ const failed =
     PORT_CLIENT_CLOSES,
     'client-closes',
     (i) => `127.0.0.${(i % dests) + 1}`,
-    // bindSources > 0: source 127.0.0.(10+s), port 10000 + i / sources (unique per source, inside the port range)
-    n('bindSources') > 0
-      ? (i) => ({
-          localAddress: `127.0.0.${10 + (i % n('bindSources'))}`,
-          localPort: 10000 + Math.floor(i / n('bindSources')),
-        })
-      : undefined,
+    n('bindSources') > 0 ? (i) => pinnedSource(i, n('bindSources')) : undefined,
   )) +
   (await connections(n('serverTimeWait'), PORT_SERVER_CLOSES, 'server-closes')) +
   (await connections(n('established'), PORT_HOLD, 'hold'));

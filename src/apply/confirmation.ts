@@ -3,6 +3,7 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
+import { writeExact } from '../system/atomic-file.js';
 import { acquireLock, appendJournal, transactionDir } from '../system/state-dir.js';
 import { rollbackTransaction, type HostContext } from './operations.js';
 
@@ -24,10 +25,26 @@ export function readPending(stateDir: string): PendingConfirmation | null {
   }
 }
 
-export function writePending(stateDir: string, p: PendingConfirmation): void {
-  const tmp = `${pendingFile(stateDir)}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(p), { mode: 0o600 });
-  fs.renameSync(tmp, pendingFile(stateDir));
+function writePending(stateDir: string, p: PendingConfirmation): void {
+  writeExact(pendingFile(stateDir), Buffer.from(JSON.stringify(p)), 0o600);
+}
+
+/**
+ * Leaves transaction `id` pending and starts the watchdog: a detached process in its own session (so it outlives
+ * the terminal or SSH session) running `tune watchdog ID` from the same entry point. Returns its pid.
+ */
+export function startWatchdog(h: HostContext, id: string, seconds: number, entry: string): number | null {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  const deadline = new Date(Date.now() + seconds * 1000).toISOString();
+  writePending(h.stateDir, { id, deadline, watchdogPid: null, root: h.root });
+  const watchdog = spawn(process.execPath, [entry, 'watchdog', id, '--root', h.root, '--state-dir', h.stateDir], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  watchdog.unref();
+  writePending(h.stateDir, { id, deadline, watchdogPid: watchdog.pid ?? null, root: h.root });
+  return watchdog.pid ?? null;
 }
 
 /** Confirms the pending transaction: the watchdog finds nothing to do. */

@@ -30,17 +30,9 @@ export function readHistory(stateDir: string): HistoryEntry[] {
     } catch {
       continue; // crashed before its backup was durable: nothing was changed by it
     }
-    const steps = readJournal(dir).map((r) => String(r.step));
-    const last = readJournal(dir).find((r) => r.step === 'aborted');
-    const state: TransactionState = steps.includes('recovered')
-      ? 'recovered'
-      : steps.includes('aborted')
-        ? 'aborted'
-        : steps.includes('commit')
-          ? 'applied'
-          : steps.includes('begin')
-            ? 'interrupted'
-            : 'aborted';
+    const journal = readJournal(dir);
+    const last = journal.find((r) => r.step === 'aborted');
+    const state = journalState(journal);
     const after = backup.after as { runtime?: { key: string }[] } | undefined;
     entries.push({
       id,
@@ -78,5 +70,18 @@ function readPendingId(stateDir: string): string | null {
 
 /** The id of a transaction that began but neither committed nor aborted nor was recovered (a crash). */
 export function findInterrupted(stateDir: string): string | undefined {
-  return readHistory(stateDir).find((e) => e.state === 'interrupted')?.id;
+  // Only the newest can be: no transaction starts while one is interrupted, and recover creates none.
+  const last = listTransactions(stateDir).at(-1);
+  return last !== undefined && journalState(readJournal(transactionDir(stateDir, last))) === 'interrupted'
+    ? last
+    : undefined;
+}
+
+/** How a transaction ended, from its journal: begun and never ended means a crash. */
+function journalState(journal: Record<string, unknown>[]): TransactionState {
+  const steps = journal.map((r) => String(r.step));
+  if (steps.includes('recovered')) return 'recovered';
+  if (steps.includes('aborted')) return 'aborted';
+  if (steps.includes('commit')) return 'applied';
+  return steps.includes('begin') ? 'interrupted' : 'aborted';
 }

@@ -1,5 +1,6 @@
 // The three things that change a host, all through runTransaction: apply a plan, roll back a transaction,
 // recover from an interrupted one. They execute decisions already made; they never re-plan.
+import { modelBoot } from '../core/boot-precedence.js';
 import { UserError } from '../core/errors.js';
 import type { Plan } from '../core/planner.js';
 import type { SysctlKey } from '../core/sysctl-key.js';
@@ -7,6 +8,7 @@ import { sameValue } from '../core/sysctl-value.js';
 import { readExact } from '../system/atomic-file.js';
 import { underRoot } from '../system/host-root.js';
 import { readSysctl } from '../system/proc-sys.js';
+import { readConfigFiles } from '../system/sysctl-config-files.js';
 import { acquireLock, appendJournal, transactionDir } from '../system/state-dir.js';
 import { findInterrupted, readHistory } from './history.js';
 import { fileBytes, readBackup, restore, runTransaction, type Backup, type TransactionResult } from './transaction.js';
@@ -44,6 +46,34 @@ export function driftSince(h: HostContext, b: Backup): string[] {
   if ((file === null) !== (expected === null) || (file && expected && !file.equals(expected)))
     drift.push(`${b.after.file.path} changed since transaction ${b.id}`);
   return drift;
+}
+
+/** Keys the last transaction set whose value at the next boot would differ from runtime (or come from another file). */
+function bootDrift(root: string, b: Backup): string[] {
+  const files = readConfigFiles(root);
+  const model = modelBoot(
+    files,
+    'systemd',
+    b.after.runtime.map((r) => r.key),
+  );
+  const out: string[] = [];
+  for (const r of b.after.runtime) {
+    if (r.value === null) continue;
+    const win = model.assignments.get(r.key);
+    const now = readSysctl(root, r.key as SysctlKey);
+    const runtime = now.state === 'ok' ? (now.value ?? '') : null;
+    if (!win) out.push(`${r.key}: nothing sets it at boot (runtime ${runtime ?? '(absent)'} is lost at reboot)`);
+    else if (runtime === null || !sameValue(win.value, runtime))
+      out.push(`${r.key}: runtime ${runtime ?? '(absent)'} but boot sets ${win.value} (${win.file}:${win.line})`);
+    else if (win.file !== b.after.file.path)
+      out.push(`${r.key}: at boot ${win.file}:${win.line} sets it, not ${b.after.file.path}`);
+  }
+  return out;
+}
+
+/** Everything `tune status` calls drift: host vs the transaction, and boot-time values vs runtime. */
+export function statusDrift(h: HostContext, b: Backup): string[] {
+  return [...driftSince(h, b), ...bootDrift(h.root, b)];
 }
 
 /** The last transaction that is applied (what a bare `tune rollback` undoes). */

@@ -13,7 +13,6 @@ import {
   acquireLock,
   appendJournal,
   newTransactionId,
-  readJournal,
   sha256,
   transactionDir,
   writeDurable,
@@ -91,6 +90,17 @@ function crashPoint(step: string): void {
   if (process.env.TUNE_CRASH_AT === step) process.kill(process.pid, 'SIGKILL');
 }
 
+/** Backup and journal failures (disk full, read-only state dir) come before any host write: report, don't crash. */
+function beforeAnyWrite(fn: () => void, where: string): void {
+  try {
+    fn();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    throw new UserError(`cannot write the backup (${code}); nothing was changed`, { file: where }, 1);
+  }
+}
+
 /** Runs one transaction under the lock. Throws UserError (exit 1) after undoing everything on failure. */
 export function runTransaction(req: TransactionRequest): TransactionResult {
   const release = acquireLock(req.stateDir, req.kind);
@@ -108,7 +118,7 @@ export function runTransaction(req: TransactionRequest): TransactionResult {
     const ownedHost = underRoot(req.root, req.file.path);
     const id = newTransactionId(req.now);
     const dir = transactionDir(req.stateDir, id);
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    beforeAnyWrite(() => fs.mkdirSync(dir, { recursive: true, mode: 0o700 }), dir);
     // Everything that can fail runs before the first write: capture, backup, lock, checks.
     const beforeRuntime = req.runtime.map(({ key }): RuntimeSetting => {
       const v = readSysctl(req.root, key as SysctlKey);
@@ -130,9 +140,9 @@ export function runTransaction(req: TransactionRequest): TransactionResult {
       before: { runtime: beforeRuntime, file: fileState(req.file.path, beforeFile) },
       after: { runtime: req.runtime.map((r) => ({ ...r })), file: fileState(req.file.path, req.file.bytes) },
     };
-    writeDurable(path.join(dir, 'backup.json'), JSON.stringify(backup, null, 2) + '\n');
+    beforeAnyWrite(() => writeDurable(path.join(dir, 'backup.json'), JSON.stringify(backup, null, 2) + '\n'), dir);
     crashPoint('backup');
-    appendJournal(dir, { step: 'begin', kind: req.kind });
+    beforeAnyWrite(() => appendJournal(dir, { step: 'begin', kind: req.kind }), dir);
     crashPoint('begin');
     const written: string[] = [];
     let fileOutcome: TransactionResult['file'] = 'unchanged';
@@ -200,9 +210,4 @@ export function readBackup(stateDir: string, id: string): Backup {
       1,
     );
   }
-}
-
-/** Marks a transaction's journal (used by recover). */
-export function journalOf(stateDir: string, id: string): Record<string, unknown>[] {
-  return readJournal(transactionDir(stateDir, id));
 }

@@ -6,6 +6,8 @@ export const EXIT = {
   USAGE: 2,
   PENDING: 3,
   REFUSED: 4,
+  /** `tune check` follows the Monitoring Plugins codes: its failures, usage errors included, are UNKNOWN. */
+  PLUGIN_UNKNOWN: 3,
 } as const;
 
 export const EXIT_CODES_HELP = `Exit codes:

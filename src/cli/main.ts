@@ -1,9 +1,9 @@
 // The CLI entry: commander wiring, lazy command loading, and the one place that sets the exit code.
-import fs = require('node:fs');
-import path = require('node:path');
 import { Command, CommanderError, Option } from 'commander';
+import { findInterrupted } from '../apply/history.js';
+import { DEFAULT_STATE_DIR, lockHolderAlive } from '../system/state-dir.js';
 import { ReportedFailure, UserError } from '../core/errors.js';
-import { collect } from './collect.js';
+import { collect } from './options.js';
 import { processContext, type CliContext } from './context.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 
@@ -24,15 +24,18 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
   const rootOption = () =>
     new Option('--root <dir>', 'read the host under DIR (a fixture tree laid out like /); also TUNE_ROOT');
 
-  program
-    .command('plan')
+  /** What a plan is made from: shared by plan and apply so both read a request the same way. */
+  const requestOptions = (c: Command) =>
+    c
+      .option('-p, --profile <name>', 'profile name or path; repeat to compose, later wins', collect, [])
+      .option('--set <key=value>', 'override one key after the profiles; repeatable', collect, [])
+      .option('--allow <rule>', 'override an overridable refusal by rule id; repeatable', collect, [])
+      .addOption(rootOption())
+      .option('--file <path>', 'the file tune owns', '/etc/sysctl.d/99-tune.conf');
+
+  requestOptions(program.command('plan'))
     .description('Show what tuning would change and why (a dry run: writes nothing).')
-    .option('-p, --profile <name>', 'profile name or path; repeat to compose, later wins', collect, [])
-    .option('--set <key=value>', 'override one key after the profiles; repeatable', collect, [])
-    .option('--allow <rule>', 'override an overridable refusal by rule id; repeatable', collect, [])
-    .addOption(rootOption())
     .option('--snapshot <file>', 'plan offline from a snapshot written by `tune snapshot` (no host access)')
-    .option('--file <path>', 'the file tune owns', '/etc/sysctl.d/99-tune.conf')
     .option('--json', 'print the plan as JSON (docs/json.md)')
     .option('--detailed-exitcode', 'exit 3 when changes are pending (for CI)')
     .addHelpText(
@@ -74,17 +77,11 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
   const stateOption = () =>
     new Option('--state-dir <dir>', 'backups and journal (default /var/lib/tune); also TUNE_STATE_DIR');
 
-  program
-    .command('apply')
+  requestOptions(program.command('apply'))
     .description(
       'Apply a plan: review and confirm (or --yes), back up, write runtime values and the owned file, verify.',
     )
-    .option('-p, --profile <name>', 'profile name or path; repeat to compose, later wins', collect, [])
-    .option('--set <key=value>', 'override one key after the profiles; repeatable', collect, [])
-    .option('--allow <rule>', 'override an overridable refusal by rule id; repeatable', collect, [])
-    .addOption(rootOption())
     .addOption(stateOption())
-    .option('--file <path>', 'the file tune owns', '/etc/sysctl.d/99-tune.conf')
     .option('-y, --yes', 'no prompts: apply everything not refused (exit 4 if anything is refused)')
     .option('--skip-refused', 'with --yes: apply the rest when something is refused')
     .option('--dry-run', 'show what would be done; change nothing')
@@ -213,17 +210,6 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
   return program;
 }
 
-/** Whether a live process holds the transaction lock (a running transaction is not an interrupted one). */
-function lockHolderAlive(dir: string): boolean {
-  try {
-    const { pid } = JSON.parse(fs.readFileSync(path.join(dir, 'lock'), 'utf8')) as { pid: number };
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Every command but those that deal with it says so when a transaction was interrupted (a crash). */
 function warnIfInterrupted(ctx: CliContext, command: string | undefined): void {
   if (
@@ -232,25 +218,10 @@ function warnIfInterrupted(ctx: CliContext, command: string | undefined): void {
     command.startsWith('-')
   )
     return;
-  const dir = ctx.env.TUNE_STATE_DIR || '/var/lib/tune';
-  let ids: string[];
-  try {
-    ids = fs.readdirSync(path.join(dir, 'transactions')).sort();
-  } catch {
-    return; // no state directory: nothing was ever applied here
-  }
-  const last = ids.at(-1);
-  if (!last) return;
-  let journal = '';
-  try {
-    journal = fs.readFileSync(path.join(dir, 'transactions', last, 'journal'), 'utf8');
-  } catch {
-    return;
-  }
-  if (/"step":"begin"/.test(journal) && !/"step":"(commit|aborted|recovered)"/.test(journal) && !lockHolderAlive(dir))
-    ctx.err(
-      `tune: warning: transaction ${last} was interrupted; run \`tune recover\` to restore the state before it\n`,
-    );
+  const dir = ctx.env.TUNE_STATE_DIR || DEFAULT_STATE_DIR;
+  const id = findInterrupted(dir);
+  if (id && !lockHolderAlive(dir))
+    ctx.err(`tune: warning: transaction ${id} was interrupted; run \`tune recover\` to restore the state before it\n`);
 }
 
 /** Runs the CLI and returns the exit code. User errors print one line; bugs print their stack. */
@@ -266,7 +237,7 @@ export async function main(argv: string[], ctx: CliContext = processContext()): 
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
         return EXIT.OK;
       // A monitoring plugin reports its own usage errors as UNKNOWN (3), never as CRITICAL (2).
-      return argv[0] === 'check' ? 3 : EXIT.USAGE;
+      return argv[0] === 'check' ? EXIT.PLUGIN_UNKNOWN : EXIT.USAGE;
     }
     if (e instanceof UserError) {
       ctx.err(`${e.location.file === undefined ? 'tune: ' : ''}${e.format()}\n`);

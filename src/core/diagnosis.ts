@@ -23,6 +23,7 @@ export interface Recommendation {
   command?: string;
 }
 
+/** Who holds the CLOSE_WAIT sockets (read by src/system/socket-owners.ts). */
 export interface OwnerInfo {
   owners: { pid: number; command: string; sockets: number }[];
   unreadableProcesses: number;

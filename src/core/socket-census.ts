@@ -39,7 +39,6 @@ export class SocketCensus {
   readonly closeWaitByPort = new BoundedCounter<number>(P16);
   /** Inodes of CLOSE_WAIT sockets, for attribution to processes. */
   readonly closeWaitInodes = new Set<number>();
-  closeWaitUntracked = 0;
   rows = 0;
   private readonly localIndex = new Map<number, number>();
   private readonly localByIndex: number[] = [];
@@ -70,8 +69,8 @@ export class SocketCensus {
       this.synRecvByPort.add(r.localPort);
     } else if (state === 8) {
       this.closeWaitByPort.add(r.localPort);
+      // Past the cap (or with no inode) a socket is simply not attributed: the report counts it as unattributed.
       if (r.inode !== 0 && this.closeWaitInodes.size < KEY_CAP) this.closeWaitInodes.add(r.inode);
-      else this.closeWaitUntracked++;
     }
     if (!server && r.localPort >= this.ephemeral.low && r.localPort <= this.ephemeral.high)
       this.ephemeralUse.add(this.tupleKey(r));

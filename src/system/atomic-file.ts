@@ -2,6 +2,7 @@
 // rename, fsync the directory. Never follows a symlink at the target; branches on error codes only.
 import fs = require('node:fs');
 import path = require('node:path');
+import { UserError } from '../core/errors.js';
 
 /** fsyncs a directory so a rename in it survives a crash. */
 export function syncDir(dir: string): void {
@@ -22,7 +23,11 @@ export function readExact(file: string): Buffer | null {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
     if (code === 'ELOOP')
-      throw Object.assign(new Error(`${file} is a symlink; tune does not write through symlinks`), { code: 'ELOOP' });
+      throw new UserError(
+        'is a symlink; tune does not write through symlinks (replace it with a regular file or choose --file)',
+        { file },
+        1,
+      );
     throw e;
   }
   try {

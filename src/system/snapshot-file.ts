@@ -2,6 +2,7 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
+import { writeExact } from './atomic-file.js';
 import { formatSnapshotJson, parseSnapshotJson, type Snapshot } from '../core/snapshot.js';
 
 /** Reads a snapshot written by `tune snapshot`; unreadable or malformed files are user errors naming the file. */
@@ -15,14 +16,12 @@ export function readSnapshotFile(file: string): Snapshot {
   return parseSnapshotJson(text, file);
 }
 
-/** Writes a snapshot through a temporary file in the same directory and a rename. */
+/** Writes a snapshot atomically (temporary file in the same directory, fsync, rename). */
 export function writeSnapshotFile(file: string, snapshot: Snapshot): void {
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.tune-tmp-${process.pid}`);
   try {
-    fs.writeFileSync(tmp, formatSnapshotJson(snapshot), { mode: 0o644 });
-    fs.renameSync(tmp, file);
+    writeExact(path.resolve(file), Buffer.from(formatSnapshotJson(snapshot)));
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    if (e instanceof UserError) throw e;
     throw new UserError(`cannot write snapshot (${(e as NodeJS.ErrnoException).code})`, { file }, 1);
   }
 }

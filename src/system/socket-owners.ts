@@ -1,22 +1,12 @@
 // Which process holds a socket: /proc/PID/fd links "socket:[inode]" (what `ss -p` does).
 import fs = require('node:fs');
+import type { OwnerInfo } from '../core/diagnosis.js';
 import { underRoot } from './host-root.js';
 
-export interface SocketOwner {
-  pid: number;
-  command: string;
-  sockets: number;
-}
-
-export interface OwnerScan {
-  owners: SocketOwner[];
-  /** Processes whose descriptors could not be read (permissions): their sockets stay unattributed. */
-  unreadableProcesses: number;
-  attributed: number;
-}
+type SocketOwner = OwnerInfo['owners'][number];
 
 /** Maps the given socket inodes to the processes holding them. */
-export function findSocketOwners(root: string, inodes: Set<number>): OwnerScan {
+export function findSocketOwners(root: string, inodes: Set<number>): OwnerInfo {
   const owners = new Map<number, SocketOwner>();
   let unreadable = 0;
   let attributed = 0;

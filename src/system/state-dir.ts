@@ -1,6 +1,5 @@
 // The state directory (/var/lib/tune, TUNE_STATE_DIR, --state-dir): one lock, and one folder per transaction
 // holding its backup (exact bytes, runtime values, checksums, the plan) and an append-only journal.
-import crypto = require('node:crypto');
 import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
@@ -10,14 +9,31 @@ export const DEFAULT_STATE_DIR = '/var/lib/tune';
 
 /** Creates the state directory 0700 (and its transactions folder). */
 export function ensureStateDir(dir: string): void {
-  fs.mkdirSync(path.join(dir, 'transactions'), { recursive: true, mode: 0o700 });
-  fs.chmodSync(dir, 0o700);
+  try {
+    fs.mkdirSync(path.join(dir, 'transactions'), { recursive: true, mode: 0o700 });
+    fs.chmodSync(dir, 0o700);
+  } catch (e) {
+    throw new UserError(
+      `cannot use the state directory (${(e as NodeJS.ErrnoException).code ?? 'EIO'}; run as root, or set --state-dir)`,
+      { file: dir },
+      1,
+    );
+  }
 }
 
 export interface LockInfo {
   pid: number;
   command: string;
   since: string;
+}
+
+/** Whether a live process holds the transaction lock (a running transaction is not an interrupted one). */
+export function lockHolderAlive(dir: string): boolean {
+  try {
+    return alive((JSON.parse(fs.readFileSync(path.join(dir, 'lock'), 'utf8')) as LockInfo).pid);
+  } catch {
+    return false;
+  }
 }
 
 function alive(pid: number): boolean {
@@ -49,7 +65,8 @@ export function acquireLock(dir: string, command: string): () => void {
         }
       };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new UserError(`cannot take the lock (${code ?? 'EIO'})`, { file }, 1);
       let holder: LockInfo | undefined;
       try {
         holder = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
@@ -139,5 +156,8 @@ export function readJournal(txDir: string): Record<string, unknown>[] {
 }
 
 export function sha256(bytes: Buffer | string): string {
+  // Loaded here, not at the top: every command imports this module (interrupted-transaction check), few hash.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const crypto = require('node:crypto') as typeof import('node:crypto');
   return crypto.createHash('sha256').update(bytes).digest('hex');
 }

@@ -8,7 +8,7 @@ import type { HostContext } from '../../apply/operations.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { hostContext } from '../host-context.js';
-import { numberFlag } from './diagnose.js';
+import { numberFlag } from '../options.js';
 import { preparePlan, type PlanFlags, type PreparedPlan } from './plan.js';
 
 export interface ApplyFlags extends PlanFlags {
@@ -110,23 +110,10 @@ export async function runApply(ctx: CliContext, flags: ApplyFlags): Promise<numb
  * rolls it back at the deadline unless `tune confirm` (or Enter here, on a terminal) arrives first.
  */
 async function awaitConfirmation(ctx: CliContext, host: HostContext, id: string, seconds: number): Promise<void> {
-  const { writePending, confirmPending, readPending } = await import('../../apply/confirmation.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { spawn } = require('node:child_process') as typeof import('node:child_process');
-  const deadline = new Date(Date.now() + seconds * 1000).toISOString();
-  writePending(host.stateDir, { id, deadline, watchdogPid: null, root: host.root });
-  const watchdog = spawn(
-    process.execPath,
-    [process.argv[1] ?? '', 'watchdog', id, '--root', host.root, '--state-dir', host.stateDir],
-    {
-      detached: true,
-      stdio: 'ignore',
-    },
-  );
-  watchdog.unref();
-  writePending(host.stateDir, { id, deadline, watchdogPid: watchdog.pid ?? null, root: host.root });
+  const { startWatchdog, confirmPending, readPending } = await import('../../apply/confirmation.js');
+  const pid = startWatchdog(host, id, seconds, process.argv[1] ?? '');
   ctx.out(
-    `Pending confirmation: run \`tune confirm\` within ${seconds}s, or the change is rolled back automatically (watchdog pid ${watchdog.pid}).\n`,
+    `Pending confirmation: run \`tune confirm\` within ${seconds}s, or the change is rolled back automatically (watchdog pid ${pid}).\n`,
   );
   if (!ctx.isTerminal) return;
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -3,14 +3,13 @@ import { ReportedFailure, UserError } from '../../core/errors.js';
 import { monitoringMetrics } from '../../core/monitoring-metrics.js';
 import { evaluateCheck, parseThresholds } from '../../core/nagios-check.js';
 import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
 import { readDiagnosis, type DiagnoseFlags } from './diagnose.js';
 
 export interface CheckFlags extends DiagnoseFlags {
   warn?: string[];
   crit?: string[];
 }
-
-export const UNKNOWN = 3;
 
 export async function runCheck(ctx: CliContext, flags: CheckFlags): Promise<number> {
   try {
@@ -27,6 +26,6 @@ export async function runCheck(ctx: CliContext, flags: CheckFlags): Promise<numb
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     ctx.out(`TUNE UNKNOWN - ${e.format()}\n`);
-    throw new ReportedFailure(UNKNOWN);
+    throw new ReportedFailure(EXIT.PLUGIN_UNKNOWN);
   }
 }

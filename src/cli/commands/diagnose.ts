@@ -1,9 +1,9 @@
 // `tune diagnose`: read the socket tables once (or twice for rates) and report causes and fixes.
 import { diagnose, type DiagnosisReport } from '../../core/diagnosis.js';
-import { UserError } from '../../core/errors.js';
 import { renderDiagnosis } from '../../core/render-diagnosis.js';
 import { gatherDiagnosisInput } from '../../system/diagnosis-reader.js';
 import type { CliContext } from '../context.js';
+import { numberFlag } from '../options.js';
 import { EXIT } from '../exit-codes.js';
 
 export interface DiagnoseFlags {
@@ -11,14 +11,6 @@ export interface DiagnoseFlags {
   json?: boolean;
   interval?: string;
   top?: string;
-}
-
-/** Parses a non-negative number option; a bad one is a usage error naming the flag. */
-export function numberFlag(value: string | undefined, flag: string, fallback: number, min = 0): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min) throw new UserError(`${flag} takes a number >= ${min}, got "${value}"`);
-  return n;
 }
 
 /** Reads and diagnoses: shared by diagnose, check, metrics and watch. */

@@ -1,8 +1,8 @@
 // `tune metrics`: Prometheus text exposition, to stdout or atomically to a file for node_exporter's textfile collector.
-import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../../core/errors.js';
 import { renderPrometheus } from '../../core/prometheus-metrics.js';
+import { writeExact } from '../../system/atomic-file.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { readDiagnosis, type DiagnoseFlags } from './diagnose.js';
@@ -17,13 +17,11 @@ export async function runMetrics(ctx: CliContext, flags: MetricsFlags): Promise<
     ctx.out(text);
     return EXIT.OK;
   }
-  // The collector reads *.prom: the temporary name must not end in .prom, and rename makes the switch atomic.
-  const tmp = path.join(path.dirname(path.resolve(flags.output)), `.${path.basename(flags.output)}.${process.pid}.tmp`);
+  // Atomic: the collector reads *.prom, and the temporary name (.NAME.tune-PID.tmp) does not end in .prom.
   try {
-    fs.writeFileSync(tmp, text, { mode: 0o644 });
-    fs.renameSync(tmp, flags.output);
+    writeExact(path.resolve(flags.output), Buffer.from(text));
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    if (e instanceof UserError) throw e;
     throw new UserError(
       `cannot write metrics (${(e as NodeJS.ErrnoException).code})`,
       { file: flags.output },

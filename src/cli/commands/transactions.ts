@@ -1,21 +1,16 @@
 // `tune history`, `tune status`, `tune rollback`, `tune recover`: the state directory as people see it.
 import { readHistory } from '../../apply/history.js';
 import {
-  driftSince,
   lastApplied,
   recoverInterrupted,
   rollbackPreview,
   rollbackTransaction,
+  statusDrift,
 } from '../../apply/operations.js';
 import { diffOwnedFile } from '../../core/owned-file.js';
 import { normalizeValue } from '../../core/sysctl-value.js';
 import { readPending } from '../../apply/confirmation.js';
-import { readBackup, type Backup } from '../../apply/transaction.js';
-import { modelBoot } from '../../core/boot-precedence.js';
-import type { SysctlKey } from '../../core/sysctl-key.js';
-import { sameValue } from '../../core/sysctl-value.js';
-import { readSysctl } from '../../system/proc-sys.js';
-import { readConfigFiles } from '../../system/sysctl-config-files.js';
+import { readBackup } from '../../apply/transaction.js';
 import { UserError } from '../../core/errors.js';
 import { renderTable } from '../../core/text-table.js';
 import type { CliContext } from '../context.js';
@@ -66,8 +61,7 @@ export function runStatus(ctx: CliContext, flags: StateFlags): number {
   const last = entries.at(-1) ?? null;
   const interrupted = entries.find((e) => e.state === 'interrupted') ?? null;
   const applied = [...entries].reverse().find((e) => e.state === 'applied' || e.state === 'pending confirmation');
-  const backup = applied ? readBackup(h.stateDir, applied.id) : null;
-  const drift = backup ? [...driftSince(h, backup), ...bootDrift(h.root, backup)] : [];
+  const drift = applied ? statusDrift(h, readBackup(h.stateDir, applied.id)) : [];
   const p = readPending(h.stateDir);
   const pending = p
     ? {
@@ -168,27 +162,4 @@ export async function runWatchdog(ctx: CliContext, id: string, flags: StateFlags
   const { watchPending } = await import('../../apply/confirmation.js');
   await watchPending(hostContext(ctx, flags), id, ctx.sleep);
   return EXIT.OK;
-}
-
-/** Keys the last transaction set whose value at the next boot would differ from runtime (or come from another file). */
-function bootDrift(root: string, b: Backup): string[] {
-  const files = readConfigFiles(root);
-  const model = modelBoot(
-    files,
-    'systemd',
-    b.after.runtime.map((r) => r.key),
-  );
-  const out: string[] = [];
-  for (const r of b.after.runtime) {
-    if (r.value === null) continue;
-    const win = model.assignments.get(r.key);
-    const now = readSysctl(root, r.key as SysctlKey);
-    const runtime = now.state === 'ok' ? (now.value ?? '') : null;
-    if (!win) out.push(`${r.key}: nothing sets it at boot (runtime ${runtime ?? '(absent)'} is lost at reboot)`);
-    else if (runtime === null || !sameValue(win.value, runtime))
-      out.push(`${r.key}: runtime ${runtime ?? '(absent)'} but boot sets ${win.value} (${win.file}:${win.line})`);
-    else if (win.file !== b.after.file.path)
-      out.push(`${r.key}: at boot ${win.file}:${win.line} sets it, not ${b.after.file.path}`);
-  }
-  return out;
 }

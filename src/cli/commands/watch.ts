@@ -3,7 +3,8 @@ import { UserError } from '../../core/errors.js';
 import { renderDiagnosis } from '../../core/render-diagnosis.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { numberFlag, readDiagnosis, type DiagnoseFlags } from './diagnose.js';
+import { numberFlag } from '../options.js';
+import { readDiagnosis, type DiagnoseFlags } from './diagnose.js';
 
 export interface WatchFlags extends DiagnoseFlags {
   count?: string;

@@ -1,0 +1,15 @@
+// Small option parsers shared by the commands (commander gives strings).
+import { UserError } from '../core/errors.js';
+
+/** Appends each occurrence of a repeatable option (--profile a --profile b). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Parses a number option with a lower bound; a bad one is a usage error naming the flag. */
+export function numberFlag(value: string | undefined, flag: string, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min) throw new UserError(`${flag} takes a number >= ${min}, got "${value}"`);
+  return n;
+}
