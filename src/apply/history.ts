@@ -1,5 +1,5 @@
 // Transaction history from the state directory: what each did and how it ended.
-import { listTransactions, readJournal, transactionDir } from '../system/state-dir.js';
+import { listTransactions, lockHeldByAnother, readJournal, transactionDir } from '../system/state-dir.js';
 import fs = require('node:fs');
 import path = require('node:path');
 
@@ -68,13 +68,16 @@ function readPendingId(stateDir: string): string | null {
   }
 }
 
-/** The id of a transaction that began but neither committed nor aborted nor was recovered (a crash). */
+/**
+ * The id of a transaction that began but neither committed nor aborted nor was recovered, and that no other live
+ * process is still running: a crash. Only the newest can be (none starts while one is interrupted; recover creates
+ * none). Inside a transaction the lock is ours, so a crashed predecessor is still found.
+ */
 export function findInterrupted(stateDir: string): string | undefined {
-  // Only the newest can be: no transaction starts while one is interrupted, and recover creates none.
   const last = listTransactions(stateDir).at(-1);
-  return last !== undefined && journalState(readJournal(transactionDir(stateDir, last))) === 'interrupted'
-    ? last
-    : undefined;
+  if (last === undefined || journalState(readJournal(transactionDir(stateDir, last))) !== 'interrupted')
+    return undefined;
+  return lockHeldByAnother(stateDir) ? undefined : last;
 }
 
 /** How a transaction ended, from its journal: begun and never ended means a crash. */

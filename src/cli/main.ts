@@ -1,7 +1,7 @@
 // The CLI entry: commander wiring, lazy command loading, and the one place that sets the exit code.
 import { Command, CommanderError, Option } from 'commander';
 import { findInterrupted } from '../apply/history.js';
-import { DEFAULT_STATE_DIR, lockHolderAlive } from '../system/state-dir.js';
+import { DEFAULT_STATE_DIR } from '../system/state-dir.js';
 import { ReportedFailure, UserError } from '../core/errors.js';
 import { collect } from './options.js';
 import { processContext, type CliContext } from './context.js';
@@ -220,7 +220,7 @@ function warnIfInterrupted(ctx: CliContext, command: string | undefined): void {
     return;
   const dir = ctx.env.TUNE_STATE_DIR || DEFAULT_STATE_DIR;
   const id = findInterrupted(dir);
-  if (id && !lockHolderAlive(dir))
+  if (id)
     ctx.err(`tune: warning: transaction ${id} was interrupted; run \`tune recover\` to restore the state before it\n`);
 }
 

@@ -27,10 +27,11 @@ export interface LockInfo {
   since: string;
 }
 
-/** Whether a live process holds the transaction lock (a running transaction is not an interrupted one). */
-export function lockHolderAlive(dir: string): boolean {
+/** Whether another live process holds the transaction lock (its transaction is running, not interrupted). */
+export function lockHeldByAnother(dir: string): boolean {
   try {
-    return alive((JSON.parse(fs.readFileSync(path.join(dir, 'lock'), 'utf8')) as LockInfo).pid);
+    const { pid } = JSON.parse(fs.readFileSync(path.join(dir, 'lock'), 'utf8')) as LockInfo;
+    return pid !== process.pid && alive(pid);
   } catch {
     return false;
   }
