@@ -153,7 +153,17 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .action(async (flags) => setExit((await import('./commands/transactions.js')).runRecover(ctx, flags)));
 
   const diagnoseOptions = (c: Command) =>
-    c.addOption(rootOption()).option('--top <n>', 'how many destinations, clients, processes to name', '5');
+    c
+      .addOption(rootOption())
+      .option('--top <n>', 'how many destinations, clients, processes to name', '5')
+      .addOption(
+        new Option(
+          '--source <how>',
+          'read the TCP tables through netlink sock_diag (live host, needs the built helper) or /proc/net/tcp; auto picks netlink when it can',
+        )
+          .choices(['auto', 'netlink', 'procfs'])
+          .default('auto'),
+      );
 
   diagnoseOptions(
     program

@@ -35,6 +35,8 @@ export interface DiagnosisInput {
   hostname: string;
   kernel: string;
   census: SocketCensus;
+  /** How the tables were read: netlink sock_diag (live host) or /proc/net/tcp{,6}; why netlink was not used. */
+  tables: TableSource;
   /** Runtime values of the bounding sysctls (missing keys are absent on this kernel). */
   sysctl: Record<string, string | undefined>;
   counters: CounterGroups;
@@ -45,12 +47,17 @@ export interface DiagnosisInput {
   topN: number;
 }
 
+export interface TableSource {
+  source: 'netlink' | 'procfs';
+  note: string | null;
+}
+
 export interface DiagnosisReport {
   schemaVersion: number;
   takenAt: string;
   hostname: string;
   kernel: string;
-  sockets: { total: number; byState: Record<string, number> };
+  sockets: { total: number; byState: Record<string, number>; source: TableSource['source']; sourceNote: string | null };
   timeWait: {
     total: number;
     maxBuckets: number | null;
@@ -75,10 +82,13 @@ export interface DiagnosisReport {
     address: string;
     port: number;
     acceptQueue: number;
-    backlog: number;
-    percent: number;
+    /** null when the tables came from /proc/net/tcp, which does not show a listener's limit. */
+    backlog: number | null;
+    percent: number | null;
     synRecv: number;
   }[];
+  /** net.core.somaxconn: the cap of every listen() backlog. */
+  somaxconn: number | null;
   counters: Record<string, number | null>;
   conntrack: { count: number; max: number; percent: number } | null;
   fileHandles: { allocated: number; max: number; percent: number } | null;
@@ -135,7 +145,7 @@ export function diagnose(input: DiagnosisInput): DiagnosisReport {
     port: l.port,
     acceptQueue: l.acceptQueue,
     backlog: l.backlog,
-    percent: pct(l.acceptQueue, l.backlog),
+    percent: l.backlog === null ? null : pct(l.acceptQueue, l.backlog),
     synRecv: synByPort.get(l.port) ?? 0,
   }));
   const counter = (g: string, n: string, from = input.counters): number | null => from[g]?.[n] ?? null;
@@ -153,7 +163,12 @@ export function diagnose(input: DiagnosisInput): DiagnosisReport {
     takenAt: input.takenAt,
     hostname: input.hostname,
     kernel: input.kernel,
-    sockets: { total: c.rows, byState: Object.fromEntries(Object.entries(c.byState()).sort()) },
+    sockets: {
+      total: c.rows,
+      byState: Object.fromEntries(Object.entries(c.byState()).sort()),
+      source: input.tables.source,
+      sourceNote: input.tables.note,
+    },
     timeWait: {
       total: c.count('TIME_WAIT'),
       maxBuckets: int(input.sysctl['net.ipv4.tcp_max_tw_buckets']) ?? null,
@@ -182,6 +197,7 @@ export function diagnose(input: DiagnosisInput): DiagnosisReport {
               : null,
     },
     listeners,
+    somaxconn: int(input.sysctl['net.core.somaxconn']) ?? null,
     counters,
     conntrack: ctCount !== undefined && ctMax ? { count: ctCount, max: ctMax, percent: pct(ctCount, ctMax) } : null,
     fileHandles:
@@ -269,7 +285,7 @@ function findingsOf(r: DiagnosisReport): DiagnosisFinding[] {
     });
   }
   for (const l of r.listeners) {
-    if (l.backlog > 0 && l.percent >= 80) {
+    if (l.backlog !== null && l.percent !== null && l.backlog > 0 && l.percent >= 80) {
       out.push({
         id: 'LISTEN_QUEUE_FULL',
         severity: l.acceptQueue >= l.backlog ? 'crit' : 'warn',
@@ -292,7 +308,11 @@ function findingsOf(r: DiagnosisReport): DiagnosisFinding[] {
     });
   }
   const syn = r.sockets.byState.SYN_RECV ?? 0;
-  const synHot = r.listeners.find((l) => l.backlog > 0 && l.synRecv >= Math.max(64, l.backlog / 2));
+  // A listener's limit bounds its SYN queue too; when /proc hid it, somaxconn (the cap of every backlog) stands in.
+  const synHot = r.listeners.find((l) => {
+    const limit = l.backlog ?? r.somaxconn;
+    return limit !== null && limit > 0 && l.synRecv >= Math.max(64, limit / 2);
+  });
   if (synHot || syn >= 1024 || (r.counters.SyncookiesSent ?? 0) > 0) {
     out.push({
       id: 'SYN_FLOOD_SUSPECTED',

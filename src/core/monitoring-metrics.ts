@@ -12,7 +12,7 @@ export function monitoringMetrics(r: DiagnosisReport): Record<string, number> {
     close_wait: r.closeWait.total,
     syn_recv: r.sockets.byState.SYN_RECV ?? 0,
     ephemeral_used_pct: maxPct(r.ephemeral.worst.map((w) => w.percent)),
-    listen_queue_pct: maxPct(r.listeners.map((l) => l.percent)),
+    listen_queue_pct: maxPct(r.listeners.flatMap((l) => (l.percent === null ? [] : [l.percent]))),
     tw_buckets_pct: r.timeWait.maxBuckets ? Math.round((r.timeWait.total / r.timeWait.maxBuckets) * 1000) / 10 : 0,
     conntrack_pct: r.conntrack?.percent ?? 0,
     file_handles_pct: r.fileHandles?.percent ?? 0,

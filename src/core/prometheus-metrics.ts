@@ -70,7 +70,9 @@ export function renderPrometheus(r: DiagnosisReport): string {
         : []),
     ],
   );
-  const topListeners = [...r.listeners].sort((a, b) => b.percent - a.percent || a.port - b.port).slice(0, 20);
+  const topListeners = [...r.listeners]
+    .sort((a, b) => (b.percent ?? -1) - (a.percent ?? -1) || b.acceptQueue - a.acceptQueue || a.port - b.port)
+    .slice(0, 20);
   family(
     'tune_listen_queue_length',
     'gauge',
@@ -81,7 +83,7 @@ export function renderPrometheus(r: DiagnosisReport): string {
     'tune_listen_queue_limit',
     'gauge',
     'Accept queue limit per listener: min(listen backlog, somaxconn).',
-    topListeners.map((l) => [{ listener: `${l.address}:${l.port}` }, l.backlog]),
+    topListeners.flatMap((l) => (l.backlog === null ? [] : [[{ listener: `${l.address}:${l.port}` }, l.backlog]])),
   );
   family(
     'tune_kernel_events_total',

@@ -56,7 +56,9 @@ export function renderDiagnosis(r: DiagnosisReport, style: Style): string {
   if (busy.length) {
     out.push('', style.bold('Listeners with queued connections:'));
     for (const l of busy)
-      out.push(`  ${l.address}:${l.port}  accept queue ${l.acceptQueue}/${l.backlog}, SYN_RECV ${l.synRecv}`);
+      out.push(
+        `  ${l.address}:${l.port}  accept queue ${l.acceptQueue}/${l.backlog ?? '? (limit not in /proc/net/tcp)'}, SYN_RECV ${l.synRecv}`,
+      );
   }
   if (r.recommendations.length) {
     out.push('', style.bold('What to do:'));

@@ -15,9 +15,10 @@ const LOCAL_INDEX_CAP = 31;
 export interface ListenerStat {
   address: string;
   port: number;
-  /** Accept queue now (rx_queue of a LISTEN row) and its limit min(backlog, somaxconn) (tx_queue). */
+  /** Accept queue now (connections waiting for accept()) and its limit min(listen() backlog, somaxconn), which
+   *  only netlink shows (null from /proc/net/tcp). */
   acceptQueue: number;
-  backlog: number;
+  backlog: number | null;
 }
 
 /** Row-by-row census of the TCP tables. */
@@ -56,7 +57,7 @@ export class SocketCensus {
         address: v4 ? ipv4FromKernel(r.local4) : (hexToAddress(r.localHex, 6) ?? r.localHex),
         port: r.localPort,
         acceptQueue: r.rxQueue,
-        backlog: r.txQueue,
+        backlog: r.listenBacklog >= 0 ? r.listenBacklog : null,
       });
       this.listenerPorts[r.family].add(r.localPort);
       return;

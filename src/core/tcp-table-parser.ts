@@ -17,6 +17,9 @@ export interface TcpRecord {
   state: number;
   txQueue: number;
   rxQueue: number;
+  /** A listener's accept queue limit, min(listen() backlog, somaxconn); -1 when the source does not show it
+   *  (/proc/net/tcp prints write_seq - snd_una as a listener's tx_queue, which is 0, not the limit). */
+  listenBacklog: number;
   uid: number;
   inode: number;
 }
@@ -70,6 +73,7 @@ export class TcpTableParser {
       state: 0,
       txQueue: 0,
       rxQueue: 0,
+      listenBacklog: -1,
       uid: 0,
       inode: 0,
     };

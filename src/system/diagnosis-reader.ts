@@ -1,11 +1,18 @@
 // Gathers everything diagnose needs from the host (or a fixture root): tables, counters, bounding sysctls, owners.
-import type { DiagnosisInput } from '../core/diagnosis.js';
+import type { DiagnosisInput, TableSource } from '../core/diagnosis.js';
+import { UserError } from '../core/errors.js';
+import type { SocketCensus } from '../core/socket-census.js';
 import { parseCounterGroups, parseSockstat, type CounterGroups } from '../core/net-counters.js';
 import type { SysctlKey } from '../core/sysctl-key.js';
 import { readHostText } from './host-root.js';
 import { readSysctl } from './proc-sys.js';
 import { findSocketOwners } from './socket-owners.js';
+import { readSocketCensusNetlink, tcpDiagHelper } from './socket-diag.js';
 import { readSocketCensus } from './socket-tables.js';
+
+/** Where to read the socket tables: netlink on the live host when the helper is built (auto), or one of them. */
+export type TableSourceChoice = 'auto' | 'netlink' | 'procfs';
+export const TABLE_SOURCE_CHOICES: readonly TableSourceChoice[] = ['auto', 'netlink', 'procfs'];
 
 /** The sysctls that bound the resources diagnose reports on. */
 export const BOUNDING_KEYS = [
@@ -35,6 +42,35 @@ export interface GatherOptions {
   /** Seconds between two counter samples for rates; 0 for none. */
   interval: number;
   sleep: (ms: number) => Promise<void>;
+  source: TableSourceChoice;
+}
+
+/**
+ * Reads the TCP tables. Netlink covers the caller's own network namespace only, so it is used for the live root; a
+ * fixture root is always read from its files. When netlink fails under `auto`, the procfs tables are read instead and
+ * the reason is kept for the report.
+ */
+export async function readTables(
+  root: string,
+  choice: TableSourceChoice,
+  ephemeral: { low: number; high: number },
+): Promise<{ census: SocketCensus; tables: TableSource }> {
+  if (choice === 'procfs')
+    return { census: readSocketCensus(root, ephemeral), tables: { source: 'procfs', note: null } };
+  const helper = tcpDiagHelper();
+  let why: string;
+  if (root !== '/') why = 'a --root tree is read from its files';
+  else if (!helper) why = 'the netlink helper dist/tcp-diag is not built (no C compiler at build time)';
+  else {
+    const r = await readSocketCensusNetlink(helper, ephemeral);
+    if (r.ok) return { census: r.census, tables: { source: 'netlink', note: null } };
+    why = `netlink sock_diag failed: ${r.why}`;
+  }
+  if (choice === 'netlink') throw new UserError(`--source netlink: ${why}`, {}, root === '/' ? 1 : 2);
+  return {
+    census: readSocketCensus(root, ephemeral),
+    tables: { source: 'procfs', note: root === '/' ? why : null },
+  };
 }
 
 /** Reads the host once (or twice, `interval` apart, for rates). Never writes. */
@@ -43,7 +79,7 @@ export async function gatherDiagnosisInput(o: GatherOptions): Promise<DiagnosisI
   if (first) await o.sleep(o.interval * 1000);
   const range = readSysctl(o.root, 'net.ipv4.ip_local_port_range' as SysctlKey);
   const [low = 32768, high = 60999] = (range.state === 'ok' ? (range.value ?? '') : '').trim().split(/\s+/).map(Number);
-  const census = readSocketCensus(o.root, { low, high });
+  const { census, tables: source } = await readTables(o.root, o.source, { low, high });
   const sysctl: Record<string, string | undefined> = {};
   for (const k of BOUNDING_KEYS) {
     const v = readSysctl(o.root, k as SysctlKey);
@@ -54,16 +90,16 @@ export async function gatherDiagnosisInput(o: GatherOptions): Promise<DiagnosisI
     ...parseSockstat(readHostText(o.root, '/proc/net/sockstat').text ?? ''),
     ...parseSockstat(readHostText(o.root, '/proc/net/sockstat6').text ?? ''),
   };
-  const tables = census;
   return {
     takenAt: o.now().toISOString(),
     hostname: readHostText(o.root, '/proc/sys/kernel/hostname').text?.trim() ?? 'unknown',
     kernel: readHostText(o.root, '/proc/sys/kernel/osrelease').text?.trim() ?? 'unknown',
-    census: tables,
+    census,
+    tables: source,
     sysctl,
     counters,
     sockstat,
-    owners: tables.closeWaitInodes.size ? findSocketOwners(o.root, tables.closeWaitInodes) : null,
+    owners: census.closeWaitInodes.size ? findSocketOwners(o.root, census.closeWaitInodes) : null,
     earlier: first ? { counters: first, seconds: o.interval } : null,
     topN: o.topN,
   };

@@ -5,14 +5,11 @@ import { UserError } from '../core/errors.js';
 import { parseProfile, type Profile } from '../core/profile.js';
 import type { ProfileLoader } from '../core/profile-resolver.js';
 import { underRoot } from './host-root.js';
+import { packageRoot } from './package-root.js';
 
-/** The profiles/ directory shipped with tune (next to package.json, from dist/ or build/src/...). */
+/** The profiles/ directory shipped with tune (next to package.json). */
 export function shippedProfilesDir(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'profiles')))
-      return path.join(dir, 'profiles');
-    if (path.dirname(dir) === dir) return path.join(__dirname, 'profiles');
-  }
+  return path.join(packageRoot() ?? __dirname, 'profiles');
 }
 
 /** Directories searched for profiles by name, most specific first. */

@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import { repoRoot, SANDBOX, TUNE_BIN } from '../helpers/repo.js';
 
 const isRoot = process.getuid?.() === 0;
+/** The netlink helper is built whenever a C compiler is (scripts/build-native.mjs); then auto must use it. */
+const hasCompiler = spawnSync('sh', ['-c', 'command -v "${CC:-cc}"']).status === 0;
 const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((p) => fs.existsSync(p));
 const SS_STATES: Record<string, string> = {
   ESTAB: 'ESTABLISHED',
@@ -47,6 +49,9 @@ test(
         tune('metrics'),
         tune('check', '--warn', 'nonsense=1'),
         tune('diagnose'),
+        tune('diagnose', '--json', '--top', '3', '--source', 'procfs'),
+        ['env', 'TUNE_TCP_DIAG=/bin/false', ...tune('diagnose', '--json', '--top', '3')],
+        ['env', 'TUNE_TCP_DIAG=/bin/false', ...tune('diagnose', '--json', '--source', 'netlink')],
       ],
     };
     const r = spawnSync(
@@ -61,7 +66,8 @@ test(
     assert.equal(r.status, 0, r.stderr);
     const storm = JSON.parse(r.stdout) as StormResult;
     assert.equal(storm.failed, 0);
-    const [ss, diag, checkDefault, checkWarn, checkCrit, metrics, checkBad, human] = storm.outputs;
+    const [ss, diag, checkDefault, checkWarn, checkCrit, metrics, checkBad, human, viaProc, fallback, noNetlink] =
+      storm.outputs;
 
     // Every state count equals ss's for the same sockets.
     const ssCounts: Record<string, number> = {};
@@ -73,6 +79,32 @@ test(
     const report = JSON.parse(diag?.stdout ?? '{}');
     assert.deepEqual(report.sockets.byState, ssCounts);
     assert.equal(report.sockets.total, ssLines.length);
+    if (hasCompiler) assert.equal(report.sockets.source, 'netlink');
+
+    // /proc/net/tcp gives the same report (the sockets are held still: TIME_WAIT lasts 60 s).
+    const procReport = JSON.parse(viaProc?.stdout ?? '{}');
+    assert.equal(procReport.sockets.source, 'procfs');
+    // Except what only one source shows (a listener's limit) and what moves between two runs (open files).
+    type Report = { listeners: { backlog: number | null; percent: number | null }[] } & Record<string, unknown>;
+    const sameParts = (x: Report) => ({
+      ...x,
+      takenAt: '',
+      fileHandles: null,
+      sockets: { ...(x.sockets as object), source: '' },
+      listeners: x.listeners.map((l) => ({ ...l, backlog: 0, percent: 0 })),
+    });
+    assert.deepEqual(sameParts(procReport), sameParts(report));
+    const port8080 = (x: Report) => x.listeners.find((l) => (l as unknown as { port: number }).port === 8080);
+    if (hasCompiler) assert.deepEqual([port8080(report)?.backlog, port8080(report)?.percent], [4096, 0]);
+    assert.deepEqual([port8080(procReport)?.backlog, port8080(procReport)?.percent], [null, null]);
+
+    // A failing helper: auto falls back to procfs and says why; --source netlink is a one-line error.
+    const fell = JSON.parse(fallback?.stdout ?? '{}');
+    assert.equal(fell.sockets.source, 'procfs');
+    assert.equal(fell.sockets.sourceNote, 'netlink sock_diag failed: /bin/false exited 1');
+    assert.deepEqual(fell.sockets.byState, ssCounts);
+    assert.equal(noNetlink?.status, 1);
+    assert.equal(noNetlink?.stderr, 'tune: --source netlink: netlink sock_diag failed: /bin/false exited 1\n');
 
     // TIME_WAIT split: ss's TIME-WAIT rows whose local port is not a listening port are client side.
     const listenPorts = new Set(

@@ -50,6 +50,11 @@ test('diagnose --root reads tables, counters and sysctls under the root', () => 
     assert.equal(r.status, 0, r.stderr);
     const rep = JSON.parse(r.stdout);
     assert.equal(rep.kernel, '5.15.0-130-generic');
+    // A fixture is read from its files (netlink would see this host instead), silently under auto.
+    assert.deepEqual([rep.sockets.source, rep.sockets.sourceNote], ['procfs', null]);
+    const forced = runTune(['diagnose', '--root', root, '--source', 'netlink']);
+    assert.equal(forced.status, 2);
+    assert.equal(forced.stderr, 'tune: --source netlink: a --root tree is read from its files\n');
     assert.deepEqual(rep.sockets.byState, { LISTEN: 1, TIME_WAIT: 96 });
     assert.equal(rep.ephemeral.usable, 100);
     assert.equal(rep.ephemeral.worst[0].percent, 95);

@@ -1,24 +1,40 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BoundedCounter } from '../../src/core/bounded-counter.js';
+import { DiagRecordDecoder } from '../../src/core/diag-record-decoder.js';
 import { diagnose, type DiagnosisInput } from '../../src/core/diagnosis.js';
 import { parseCounterGroups, parseSockstat } from '../../src/core/net-counters.js';
 import { SocketCensus } from '../../src/core/socket-census.js';
+import { renderDiagnosis } from '../../src/core/render-diagnosis.js';
 import { TcpTableParser } from '../../src/core/tcp-table-parser.js';
+import { plainStyle } from '../../src/core/text-style.js';
+import { diagRecords } from '../helpers/diag-records.js';
 import { tcpTable, type RowSpec } from '../helpers/tcp-rows.js';
 
-const input = (rows: RowSpec[], o: Partial<DiagnosisInput> & { range?: string } = {}): DiagnosisInput => {
+/** Sockets fed as netlink records (the live source), or as /proc/net/tcp text with `source: 'procfs'`. */
+const input = (
+  rows: RowSpec[],
+  o: Partial<DiagnosisInput> & { range?: string; source?: 'netlink' | 'procfs' } = {},
+): DiagnosisInput => {
   const range = o.range ?? '32768 60999';
   const [low = 0, high = 0] = range.split(' ').map(Number);
   const census = new SocketCensus({ low, high });
-  const p = new TcpTableParser(4, 'tcp', (r) => census.add(r));
-  p.push(Buffer.from(tcpTable(rows)));
-  p.end();
+  const source = o.source ?? 'netlink';
+  if (source === 'procfs') {
+    const p = new TcpTableParser(4, 'tcp', (r) => census.add(r));
+    p.push(Buffer.from(tcpTable(rows)));
+    p.end();
+  } else {
+    const d = new DiagRecordDecoder((r) => census.add(r));
+    d.push(diagRecords(rows));
+    d.end();
+  }
   return {
     takenAt: 't',
     hostname: 'h',
     kernel: 'k',
     census,
+    tables: { source, note: null },
     sysctl: { 'net.ipv4.ip_local_port_range': range, 'net.ipv4.tcp_max_tw_buckets': '262144', ...(o.sysctl ?? {}) },
     counters: o.counters ?? {},
     sockstat: {},
@@ -112,6 +128,27 @@ test('a full accept queue, overflow counters and SYN_RECV pressure point at the 
     r.recommendations.map((x) => x.profile ?? x.where),
     ['application', 'proxy', 'syn-flood-guard'],
   );
+});
+
+test("from /proc/net/tcp a listener's limit is unknown: no queue percentage, SYN pressure judged against somaxconn", () => {
+  const rows = [
+    listener(443, 128, 0), // /proc prints a listener's tx_queue as 0: it is not the limit
+    ...many(80, (i) => ({ local: '10.0.0.1', lport: 443, remote: `198.51.100.${i}`, rport: 1000 + i, state: 3 })),
+  ];
+  const proc = diagnose(input(rows, { source: 'procfs', sysctl: { 'net.core.somaxconn': '4096' } }));
+  assert.deepEqual(proc.listeners[0], {
+    address: '0.0.0.0',
+    port: 443,
+    acceptQueue: 128,
+    backlog: null,
+    percent: null,
+    synRecv: 80,
+  });
+  assert.deepEqual(ids(proc), [], '80 SYN_RECV is below somaxconn/2 and the queue fill is unknown');
+  assert.equal(proc.sockets.source, 'procfs');
+  const small = diagnose(input(rows, { source: 'procfs', sysctl: { 'net.core.somaxconn': '128' } }));
+  assert.deepEqual(ids(small), ['SYN_FLOOD_SUSPECTED:warn']);
+  assert.match(renderDiagnosis(proc, plainStyle), /accept queue 128\/\? \(limit not in \/proc\/net\/tcp\)/);
 });
 
 test('CLOSE_WAIT: by owner when known, with a note when it cannot be attributed', () => {

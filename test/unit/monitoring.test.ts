@@ -41,6 +41,7 @@ test('metrics: HELP and TYPE per family, escaped labels, counters end in _total'
     hostname: 'h',
     kernel: 'k',
     census,
+    tables: { source: 'procfs', note: null },
     sysctl: { 'net.ipv4.ip_local_port_range': '32768 60999' },
     counters: { TcpExt: { ListenOverflows: 3 } },
     sockstat: {},

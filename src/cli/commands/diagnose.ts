@@ -1,7 +1,7 @@
 // `tune diagnose`: read the socket tables once (or twice for rates) and report causes and fixes.
 import { diagnose, type DiagnosisReport } from '../../core/diagnosis.js';
 import { renderDiagnosis } from '../../core/render-diagnosis.js';
-import { gatherDiagnosisInput } from '../../system/diagnosis-reader.js';
+import { gatherDiagnosisInput, type TableSourceChoice } from '../../system/diagnosis-reader.js';
 import type { CliContext } from '../context.js';
 import { numberFlag } from '../options.js';
 import { EXIT } from '../exit-codes.js';
@@ -11,6 +11,7 @@ export interface DiagnoseFlags {
   json?: boolean;
   interval?: string;
   top?: string;
+  source?: TableSourceChoice;
 }
 
 /** Reads and diagnoses: shared by diagnose, check, metrics and watch. */
@@ -26,6 +27,7 @@ export async function readDiagnosis(
     topN,
     interval,
     sleep: ctx.sleep,
+    source: flags.source ?? 'auto',
   });
   return diagnose(input);
 }

@@ -1,0 +1,88 @@
+// Decodes the fixed binary records of native/tcp-diag.c (one per socket, from netlink sock_diag) into the same
+// TcpRecord the /proc/net/tcp parser produces, so one SocketCensus counts both sources the same way.
+import { TCP_STATE_NAMES, type TcpRecord } from './tcp-table-parser.js';
+
+/** Bytes per record; the layout is documented at the top of native/tcp-diag.c. */
+export const DIAG_RECORD_SIZE = 56;
+
+/** The kernel's hex text of an IPv6 address as /proc/net/tcp6 prints it: four host-order (little-endian) words. */
+function ipv6Hex(b: Buffer, at: number): string {
+  let s = '';
+  for (let w = 0; w < 16; w += 4)
+    s += b
+      .readUInt32LE(at + w)
+      .toString(16)
+      .toUpperCase()
+      .padStart(8, '0');
+  return s;
+}
+
+/** Feeds chunks of the helper's output (any split); calls onRow per record. A bad record throws (a helper bug). */
+export class DiagRecordDecoder {
+  private carry: Buffer | null = null;
+  private readonly rec: TcpRecord = {
+    family: 4,
+    local4: 0,
+    remote4: 0,
+    localHex: '',
+    localPort: 0,
+    remoteHex: '',
+    remotePort: 0,
+    state: 0,
+    txQueue: 0,
+    rxQueue: 0,
+    listenBacklog: -1,
+    uid: 0,
+    inode: 0,
+  };
+  records = 0;
+
+  constructor(private readonly onRow: (r: TcpRecord) => void) {}
+
+  push(chunk: Buffer): void {
+    let buf = chunk;
+    if (this.carry) {
+      buf = Buffer.concat([this.carry, chunk]);
+      this.carry = null;
+    }
+    const whole = buf.length - (buf.length % DIAG_RECORD_SIZE);
+    for (let at = 0; at < whole; at += DIAG_RECORD_SIZE) this.decode(buf, at);
+    if (whole < buf.length) this.carry = Buffer.from(buf.subarray(whole));
+  }
+
+  /** Checks that the stream ended on a record boundary. */
+  end(): void {
+    if (this.carry) throw new Error(`tcp-diag output ends inside a record (${this.carry.length} stray bytes)`);
+  }
+
+  private decode(b: Buffer, at: number): void {
+    const r = this.rec;
+    const family = b[at];
+    const state = b[at + 1] ?? 0;
+    if ((family !== 4 && family !== 6) || state < 1 || state >= TCP_STATE_NAMES.length)
+      throw new Error(`tcp-diag record ${this.records + 1}: family ${family}, state ${state}`);
+    r.family = family;
+    r.state = state;
+    r.localPort = b.readUInt16LE(at + 4);
+    r.remotePort = b.readUInt16LE(at + 6);
+    if (family === 4) {
+      r.local4 = b.readUInt32LE(at + 8);
+      r.remote4 = b.readUInt32LE(at + 24);
+      r.localHex = '';
+      r.remoteHex = '';
+    } else {
+      r.local4 = 0;
+      r.remote4 = 0;
+      r.localHex = ipv6Hex(b, at + 8);
+      r.remoteHex = ipv6Hex(b, at + 24);
+    }
+    r.rxQueue = b.readUInt32LE(at + 40);
+    r.txQueue = b.readUInt32LE(at + 44);
+    // sock_diag reports a listener's limit (sk_max_ack_backlog) as its send queue.
+    r.listenBacklog = state === 10 ? r.txQueue : -1;
+    r.uid = b.readUInt32LE(at + 48);
+    r.inode = b.readUInt32LE(at + 52);
+    this.records++;
+    this.onRow(r);
+  }
+}
