@@ -1,8 +1,10 @@
 // Benchmark for `tune diagnose` (issue 4). Needs root (it builds the storm in a private network namespace).
 //  1. Storm: ~200k sockets on loopback inside scripts/netns-sandbox (client- and server-side TIME_WAIT, CLOSE_WAIT
 //     held by a process, ESTABLISHED), then, interleaved, median wall times of: cat of the tables (the kernel's floor),
-//     `ss -ant | awk`, `netstat -ant | awk`, and `tune diagnose --json`; tune's counts beside ss's; tune's peak RSS.
-//  2. Memory: a generated 1M-row /proc/net/tcp under a fixture root; tune's wall time and peak RSS.
+//     `ss -ant | awk`, `netstat -ant | awk`, and `tune diagnose --json` through netlink (the default on a live host,
+//     when dist/tcp-diag is built) and through /proc/net/tcp (`--source procfs`); tune's counts beside ss's; peak RSS.
+//  2. Memory at 1M sockets, for both sources: a generated 1M-row /proc/net/tcp under a fixture root, and 1M
+//     generated helper records (TUNE_TCP_DIAG runs `cat` of them); tune's wall time and peak RSS.
 // Usage: node bench/diagnose-storm.mjs [clientTimeWait=190000] [reps=5]   (after `npm run build`)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeSync, closeSync, writeFileSync } from 'node:fs';
@@ -18,11 +20,16 @@ const cases = {
   'cat tables (floor)': ['sh', '-c', 'cat /proc/net/tcp /proc/net/tcp6 > /dev/null'],
   'ss -ant | awk': ['sh', '-c', "ss -ant | awk 'NR>1{c[$1]++} END{for(s in c) print s, c[s]}' > /dev/null"],
   'netstat -ant | awk': ['sh', '-c', "netstat -ant | awk 'NR>2{c[$6]++} END{for(s in c) print s, c[s]}' > /dev/null"],
-  'tune diagnose --json': ['/usr/bin/time', '-f', '%M', ...tune, 'diagnose', '--json'],
+  'tune diagnose (netlink)': ['/usr/bin/time', '-f', '%M', ...tune, 'diagnose', '--json', '--source', 'netlink'],
+  'tune diagnose (procfs)': ['/usr/bin/time', '-f', '%M', ...tune, 'diagnose', '--json', '--source', 'procfs'],
 };
 const commands = [];
 for (let i = 0; i < reps; i++) for (const c of Object.values(cases)) commands.push(c);
-commands.push(['ss', '-antH'], [...tune, 'diagnose', '--json']);
+commands.push(
+  ['ss', '-antH'],
+  [...tune, 'diagnose', '--json', '--source', 'netlink'],
+  [...tune, 'diagnose', '--json', '--source', 'procfs'],
+);
 
 const spec = {
   clientTimeWait,
@@ -50,14 +57,15 @@ const median = (a) => {
 };
 const names = Object.keys(cases);
 const times = Object.fromEntries(names.map((k) => [k, []]));
-const rss = [];
+const rss = Object.fromEntries(names.map((k) => [k, []]));
 storm.outputs.slice(0, reps * names.length).forEach((o, i) => {
   const name = names[i % names.length];
+  if (o.status !== 0) throw new Error(`${name} failed: ${o.stderr}`);
   times[name].push(o.seconds);
-  if (name.startsWith('tune')) rss.push(Number(o.stderr.trim().split('\n').pop()));
+  if (name.startsWith('tune')) rss[name].push(Number(o.stderr.trim().split('\n').pop()));
 });
-const ssLines = storm.outputs.at(-2).stdout.trim().split('\n');
-const report = JSON.parse(storm.outputs.at(-1).stdout);
+const ssLines = storm.outputs.at(-3).stdout.trim().split('\n');
+const reports = { netlink: JSON.parse(storm.outputs.at(-2).stdout), procfs: JSON.parse(storm.outputs.at(-1).stdout) };
 const floor = median(times['cat tables (floor)']);
 const ssAwk = median(times['ss -ant | awk']);
 console.log(
@@ -65,12 +73,16 @@ console.log(
 );
 for (const k of names)
   console.log(
-    `  ${k.padEnd(24)} median ${median(times[k]).toFixed(3)} s   ${(median(times[k]) / floor).toFixed(2)}x floor`,
+    `  ${k.padEnd(24)} median ${median(times[k]).toFixed(3)} s   ${(median(times[k]) / floor).toFixed(2)}x floor${
+      rss[k].length ? `   peak RSS ${(Math.max(...rss[k]) / 1024).toFixed(1)} MB` : ''
+    }`,
   );
-const t = median(times['tune diagnose --json']);
-console.log(
-  `  tune/floor ${(t / floor).toFixed(2)}x (target <= 1.25x), tune/ss|awk ${(t / ssAwk).toFixed(2)}x (target < 1), peak RSS ${Math.max(...rss) / 1024} MB`,
-);
+for (const source of ['netlink', 'procfs']) {
+  const t = median(times[`tune diagnose (${source})`]);
+  console.log(
+    `  ${source}: tune/floor ${(t / floor).toFixed(2)}x (target <= 1.25x), tune/ss|awk ${(t / ssAwk).toFixed(2)}x (target < 1)`,
+  );
+}
 const ssStates = {};
 const map = {
   ESTAB: 'ESTABLISHED',
@@ -88,16 +100,18 @@ for (const l of ssLines) {
   const s = map[l.split(/\s+/)[0]] ?? l.split(/\s+/)[0];
   ssStates[s] = (ssStates[s] ?? 0) + 1;
 }
-console.log(
-  '  counts (state: tune / ss):',
-  Object.keys({ ...ssStates, ...report.sockets.byState })
-    .sort()
-    .map((s) => `${s} ${report.sockets.byState[s] ?? 0}/${ssStates[s] ?? 0}`)
-    .join(', '),
-);
-console.log(
-  `  TIME_WAIT client ${report.timeWait.client.total}, server ${report.timeWait.server.total}; CLOSE_WAIT owner ${JSON.stringify(report.closeWait.owners[0] ?? null)}`,
-);
+for (const [source, report] of Object.entries(reports)) {
+  console.log(
+    `  ${source} counts (state: tune / ss):`,
+    Object.keys({ ...ssStates, ...report.sockets.byState })
+      .sort()
+      .map((s) => `${s} ${report.sockets.byState[s] ?? 0}/${ssStates[s] ?? 0}`)
+      .join(', '),
+  );
+  console.log(
+    `    TIME_WAIT client ${report.timeWait.client.total}, server ${report.timeWait.server.total}; CLOSE_WAIT owner ${JSON.stringify(report.closeWait.owners[0] ?? null)}`,
+  );
+}
 
 // Memory at 1M sockets: a generated table (the parser does not care that no kernel made it).
 const root = mkdtempSync(path.join(tmpdir(), 'tune-bench-'));
@@ -131,7 +145,46 @@ try {
   const [secs, kb] = m.stderr.trim().split('\n').pop().split(' ').map(Number);
   const rep = JSON.parse(m.stdout);
   console.log(
-    `1M-row fixture: ${rep.sockets.total} sockets in ${secs} s, peak RSS ${(kb / 1024).toFixed(1)} MB (target <= 60 MB); untracked tuples ${rep.ephemeral.untrackedTuples}`,
+    `1M-row /proc/net/tcp fixture: ${rep.sockets.total} sockets in ${secs} s, peak RSS ${(kb / 1024).toFixed(1)} MB (target <= 60 MB); untracked tuples ${rep.ephemeral.untrackedTuples}`,
+  );
+
+  // The same sockets as helper records (layout: native/tcp-diag.c), streamed by a stand-in helper.
+  const records = path.join(root, 'records.bin');
+  const rfd = openSync(records, 'w');
+  const batch = Buffer.alloc(56 * 10_000);
+  const record = (b, at, state, lport, remote, rport, inode) => {
+    b.fill(0, at, at + 56);
+    b[at] = 4;
+    b[at + 1] = state;
+    b.writeUInt16LE(lport, at + 4);
+    b.writeUInt16LE(rport, at + 6);
+    b.writeUInt32LE(state === 10 ? 0 : 0x0100007f, at + 8);
+    b.writeUInt32LE(remote, at + 24);
+    b.writeUInt32LE(state === 10 ? 128 : 0, at + 44);
+    b.writeUInt32LE(inode, at + 52);
+  };
+  record(batch, 0, 10, 8080, 0, 0, 1);
+  writeSync(rfd, batch, 0, 56);
+  for (let i = 1, n = 0; i <= 1_000_000; i++) {
+    const state = i % 10 < 7 ? 6 : i % 10 < 9 ? 1 : 8;
+    record(batch, n * 56, state, 1024 + (i % 64000), 0x0a000000 + (i % 100_000), 443, i + 1);
+    if (++n === 10_000) {
+      writeSync(rfd, batch);
+      n = 0;
+    }
+  }
+  closeSync(rfd);
+  const helper = path.join(root, 'fake-tcp-diag');
+  writeFileSync(helper, `#!/bin/sh\nexec cat ${records}\n`, { mode: 0o755 });
+  const nl = spawnSync('/usr/bin/time', ['-f', '%e %M', ...tune, 'diagnose', '--json', '--source', 'netlink'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, TUNE_TCP_DIAG: helper },
+  });
+  const [nlSecs, nlKb] = nl.stderr.trim().split('\n').pop().split(' ').map(Number);
+  const nlRep = JSON.parse(nl.stdout);
+  console.log(
+    `1M helper records (netlink path): ${nlRep.sockets.total} sockets in ${nlSecs} s, peak RSS ${(nlKb / 1024).toFixed(1)} MB (target <= 60 MB); untracked tuples ${nlRep.ephemeral.untrackedTuples}`,
   );
 } finally {
   rmSync(root, { recursive: true, force: true });

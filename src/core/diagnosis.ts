@@ -139,14 +139,13 @@ export function diagnose(input: DiagnosisInput): DiagnosisReport {
     .map(([key, used]) => ({ ...c.tupleOf(key), used, percent: pct(used, usable) }));
   const clientTop = c.clientTimeWait.top(input.topN).map(([key, count]) => ({ ...c.destinationOf(key), count }));
   const serverTop = c.serverTimeWait.top(input.topN).map(([key, count]) => ({ remote: c.clientOf(key), count }));
-  const synByPort = new Map(c.synRecvByPort.counts);
   const listeners = c.listeners.map((l) => ({
     address: l.address,
     port: l.port,
     acceptQueue: l.acceptQueue,
     backlog: l.backlog,
     percent: l.backlog === null ? null : pct(l.acceptQueue, l.backlog),
-    synRecv: synByPort.get(l.port) ?? 0,
+    synRecv: c.synRecvByPort.get(l.port),
   }));
   const counter = (g: string, n: string, from = input.counters): number | null => from[g]?.[n] ?? null;
   const counters = Object.fromEntries(COUNTERS.map(([g, n]) => [n, counter(g, n)]));

@@ -60,9 +60,9 @@ export async function readTables(
   const helper = tcpDiagHelper();
   let why: string;
   if (root !== '/') why = 'a --root tree is read from its files';
-  else if (!helper) why = 'the netlink helper dist/tcp-diag is not built (no C compiler at build time)';
+  else if ('missing' in helper) why = helper.missing;
   else {
-    const r = await readSocketCensusNetlink(helper, ephemeral);
+    const r = await readSocketCensusNetlink(helper.file, ephemeral);
     if (r.ok) return { census: r.census, tables: { source: 'netlink', note: null } };
     why = `netlink sock_diag failed: ${r.why}`;
   }
