@@ -1,6 +1,6 @@
 // Decodes the fixed binary records of native/tcp-diag.c (one per socket, from netlink sock_diag) into the same
 // TcpRecord the /proc/net/tcp parser produces, so one SocketCensus counts both sources the same way.
-import { TCP_STATE_NAMES, type TcpRecord } from './tcp-table-parser.js';
+import { emptyTcpRecord, TCP_STATE_NAMES, type TcpRecord } from './tcp-table-parser.js';
 
 /** Bytes per record; the layout is documented at the top of native/tcp-diag.c. */
 export const DIAG_RECORD_SIZE = 56;
@@ -24,21 +24,7 @@ function ipv6Hex(b: Buffer, at: number): string {
 /** Feeds chunks of the helper's output (any split); calls onRow per record. A bad record throws (a helper bug). */
 export class DiagRecordDecoder {
   private carry: Buffer | null = null;
-  private readonly rec: TcpRecord = {
-    family: 4,
-    local4: 0,
-    remote4: 0,
-    localHex: '',
-    localPort: 0,
-    remoteHex: '',
-    remotePort: 0,
-    state: 0,
-    txQueue: 0,
-    rxQueue: 0,
-    listenBacklog: -1,
-    uid: 0,
-    inode: 0,
-  };
+  private readonly rec: TcpRecord = emptyTcpRecord(4);
   records = 0;
 
   constructor(private readonly onRow: (r: TcpRecord) => void) {}

@@ -24,6 +24,25 @@ export interface TcpRecord {
   inode: number;
 }
 
+/** A blank record for a reader to fill and reuse. */
+export function emptyTcpRecord(family: 4 | 6): TcpRecord {
+  return {
+    family,
+    local4: 0,
+    remote4: 0,
+    localHex: '',
+    localPort: 0,
+    remoteHex: '',
+    remotePort: 0,
+    state: 0,
+    txQueue: 0,
+    rxQueue: 0,
+    listenBacklog: -1,
+    uid: 0,
+    inode: 0,
+  };
+}
+
 /** Kernel TCP state names by code (include/net/tcp_states.h); /proc shows request sockets as SYN_RECV. */
 export const TCP_STATE_NAMES = [
   '',
@@ -62,21 +81,7 @@ export class TcpTableParser {
     private readonly file: string,
     private readonly onRow: (r: TcpRecord) => void,
   ) {
-    this.rec = {
-      family,
-      local4: 0,
-      remote4: 0,
-      localHex: '',
-      localPort: 0,
-      remoteHex: '',
-      remotePort: 0,
-      state: 0,
-      txQueue: 0,
-      rxQueue: 0,
-      listenBacklog: -1,
-      uid: 0,
-      inode: 0,
-    };
+    this.rec = emptyTcpRecord(family);
   }
 
   /** Parses every complete line in the chunk; a partial last line waits for the next chunk. */

@@ -12,7 +12,6 @@ import { readSocketCensus } from './socket-tables.js';
 
 /** Where to read the socket tables: netlink on the live host when the helper is built (auto), or one of them. */
 export type TableSourceChoice = 'auto' | 'netlink' | 'procfs';
-export const TABLE_SOURCE_CHOICES: readonly TableSourceChoice[] = ['auto', 'netlink', 'procfs'];
 
 /** The sysctls that bound the resources diagnose reports on. */
 export const BOUNDING_KEYS = [

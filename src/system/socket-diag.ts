@@ -47,6 +47,15 @@ export async function readSocketCensusNetlink(
   helper: string,
   ephemeral: { low: number; high: number },
 ): Promise<NetlinkCensus> {
+  try {
+    return await dump(helper, ephemeral);
+  } catch (e) {
+    // Setting up the socket failed (say a read-only temporary directory): the tables are still there in /proc.
+    return { ok: false, why: `setting up ${helper}: ${(e as Error).message}` };
+  }
+}
+
+async function dump(helper: string, ephemeral: { low: number; high: number }): Promise<NetlinkCensus> {
   const census = new SocketCensus(ephemeral);
   const decoder = new DiagRecordDecoder(census.add.bind(census));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tune-diag-'));

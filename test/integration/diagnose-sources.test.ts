@@ -46,6 +46,11 @@ test('a failing helper: auto falls back to procfs and says why; --source netlink
     JSON.parse(missing.stdout).sockets.sourceNote,
     `TUNE_TCP_DIAG=${path.join(dir, 'absent')} is not an executable`,
   );
+  const noTmp = runTune(['diagnose', '--json'], { TMPDIR: path.join(dir, 'absent') });
+  assert.match(
+    JSON.parse(noTmp.stdout).sockets.sourceNote ?? 'none (helper not built)',
+    /^netlink sock_diag failed: setting up .*: ENOENT: no such file or directory, mkdtemp|^the netlink helper/,
+  );
   // A check degrades the same way: the numbers still come, from /proc.
   const check = runTune(['check'], { TUNE_TCP_DIAG: path.join(dir, 'stray') });
   assert.match(check.stdout, /^TUNE (OK|WARNING|CRITICAL) - /);
