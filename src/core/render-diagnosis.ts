@@ -10,6 +10,8 @@ export function renderDiagnosis(r: DiagnosisReport, style: Style): string {
   out.push(style.bold(`tune diagnose: ${r.hostname} (kernel ${r.kernel}) at ${r.takenAt}`), '');
   const states = SHOWN_TCP_STATES.filter((s) => r.sockets.byState[s]).map((s) => `${s} ${r.sockets.byState[s]}`);
   out.push(`Sockets: ${r.sockets.total} TCP${states.length ? ` (${states.join(', ')})` : ''}`);
+  if (r.sockets.sourceNote)
+    out.push(style.yellow(`  (read from /proc/net/tcp, slower and without listener limits: ${r.sockets.sourceNote})`));
   out.push(
     `TIME_WAIT: ${r.timeWait.total}${r.timeWait.maxBuckets ? ` of ${r.timeWait.maxBuckets} buckets` : ''}; client side ${r.timeWait.client.total}, server side ${r.timeWait.server.total}`,
   );

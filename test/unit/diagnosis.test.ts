@@ -149,6 +149,12 @@ test("from /proc/net/tcp a listener's limit is unknown: no queue percentage, SYN
   const small = diagnose(input(rows, { source: 'procfs', sysctl: { 'net.core.somaxconn': '128' } }));
   assert.deepEqual(ids(small), ['SYN_FLOOD_SUSPECTED:warn']);
   assert.match(renderDiagnosis(proc, plainStyle), /accept queue 128\/\? \(limit not in \/proc\/net\/tcp\)/);
+  assert.doesNotMatch(renderDiagnosis(proc, plainStyle), /read from \/proc/, 'no note when /proc was the choice');
+  const fellBack = { ...proc, sockets: { ...proc.sockets, sourceNote: 'netlink sock_diag failed: x' } };
+  assert.match(
+    renderDiagnosis(fellBack, plainStyle),
+    /^Sockets: 81 TCP .*\n {2}\(read from \/proc\/net\/tcp, slower and without listener limits: netlink sock_diag failed: x\)$/m,
+  );
 });
 
 test('CLOSE_WAIT: by owner when known, with a note when it cannot be attributed', () => {
