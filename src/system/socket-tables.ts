@@ -1,7 +1,8 @@
-// Streams /proc/net/tcp and tcp6 into a SocketCensus with synchronous reads. procfs answers 4 KiB per read()
+// Streams /proc/net/tcp and tcp6 into a SocketCensus with synchronous reads: the reader for --root trees and the
+// live host's fallback when the netlink helper (socket-diag.ts) is missing or fails. procfs answers 4 KiB per read()
 // whatever the buffer, so thread-pool reads pay a round trip per 4 KiB, and piping through `cat` on another core
-// measured no faster (bench/diagnose-storm.mjs; see the issue notes). Memory: one read buffer and the bounded
-// aggregates, whatever the number of sockets.
+// measured no faster (bench/diagnose-storm.mjs). Memory: one read buffer and the bounded aggregates, whatever the
+// number of sockets.
 import fs = require('node:fs');
 import { SocketCensus } from '../core/socket-census.js';
 import { TcpTableParser } from '../core/tcp-table-parser.js';

@@ -6,6 +6,7 @@ import { SocketCensus } from '../../src/core/socket-census.js';
 import { TcpTableParser, type TcpRecord } from '../../src/core/tcp-table-parser.js';
 import { diagRecords } from '../helpers/diag-records.js';
 import { tcpTable, type RowSpec } from '../helpers/tcp-rows.js';
+import { diagnosisInput } from '../helpers/diagnosis-input.js';
 
 const V4: RowSpec[] = [
   { local: '0.0.0.0', lport: 8080, state: 10, tx: 4096, rx: 3, inode: 11 },
@@ -85,20 +86,7 @@ test('both sources give the same diagnosis for the same sockets', () => {
     d.push(diagRecords(rows, family));
     d.end();
   }
-  const report = (census: SocketCensus) =>
-    diagnose({
-      takenAt: 't',
-      hostname: 'h',
-      kernel: 'k',
-      census,
-      tables: { source: 'procfs', note: null },
-      sysctl: { 'net.ipv4.ip_local_port_range': '32768 60999' },
-      counters: {},
-      sockstat: {},
-      owners: null,
-      earlier: null,
-      topN: 5,
-    });
+  const report = (census: SocketCensus) => diagnose(diagnosisInput(census));
   const a = report(viaText);
   const b = report(viaRecords);
   assert.deepEqual(

@@ -10,6 +10,7 @@ import { TcpTableParser } from '../../src/core/tcp-table-parser.js';
 import { plainStyle } from '../../src/core/text-style.js';
 import { diagRecords } from '../helpers/diag-records.js';
 import { tcpTable, type RowSpec } from '../helpers/tcp-rows.js';
+import { diagnosisInput } from '../helpers/diagnosis-input.js';
 
 /** Sockets fed as netlink records (the live source), or as /proc/net/tcp text with `source: 'procfs'`. */
 const input = (
@@ -29,19 +30,13 @@ const input = (
     d.push(diagRecords(rows));
     d.end();
   }
-  return {
-    takenAt: 't',
-    hostname: 'h',
-    kernel: 'k',
-    census,
+  return diagnosisInput(census, {
     tables: { source, note: null },
     sysctl: { 'net.ipv4.ip_local_port_range': range, 'net.ipv4.tcp_max_tw_buckets': '262144', ...(o.sysctl ?? {}) },
     counters: o.counters ?? {},
-    sockstat: {},
     owners: o.owners ?? null,
     earlier: o.earlier ?? null,
-    topN: 5,
-  };
+  });
 };
 const ids = (r: ReturnType<typeof diagnose>) => r.findings.map((f) => `${f.id}:${f.severity}`);
 const listener = (port: number, rx = 0, tx = 128): RowSpec => ({ local: '0.0.0.0', lport: port, state: 10, rx, tx });

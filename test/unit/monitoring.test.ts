@@ -6,6 +6,7 @@ import { monitoringMetrics } from '../../src/core/monitoring-metrics.js';
 import { evaluateCheck, parseThresholds } from '../../src/core/nagios-check.js';
 import { renderPrometheus } from '../../src/core/prometheus-metrics.js';
 import { SocketCensus } from '../../src/core/socket-census.js';
+import { diagnosisInput } from '../helpers/diagnosis-input.js';
 
 const values = { time_wait: 500, close_wait: 20, ephemeral_used_pct: 10 };
 
@@ -36,19 +37,12 @@ test('threshold arguments name the flag and position when wrong', () => {
 
 test('metrics: HELP and TYPE per family, escaped labels, counters end in _total', () => {
   const census = new SocketCensus({ low: 32768, high: 60999 });
-  const r = diagnose({
-    takenAt: 't',
-    hostname: 'h',
-    kernel: 'k',
-    census,
-    tables: { source: 'procfs', note: null },
-    sysctl: { 'net.ipv4.ip_local_port_range': '32768 60999' },
-    counters: { TcpExt: { ListenOverflows: 3 } },
-    sockstat: {},
-    owners: { owners: [{ pid: 7, command: 'we"ird\\name', sockets: 2 }], unreadableProcesses: 0, attributed: 2 },
-    earlier: null,
-    topN: 5,
-  });
+  const r = diagnose(
+    diagnosisInput(census, {
+      counters: { TcpExt: { ListenOverflows: 3 } },
+      owners: { owners: [{ pid: 7, command: 'we"ird\\name', sockets: 2 }], unreadableProcesses: 0, attributed: 2 },
+    }),
+  );
   const text = renderPrometheus(r);
   const families = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => m[1]);
   for (const f of families) assert.match(text, new RegExp(`^# HELP ${f} \\S`, 'm'));

@@ -1,0 +1,20 @@
+// A DiagnosisInput around a census with neutral defaults, so each test states only what it is about.
+import type { DiagnosisInput } from '../../src/core/diagnosis.js';
+import type { SocketCensus } from '../../src/core/socket-census.js';
+
+export function diagnosisInput(census: SocketCensus, o: Partial<DiagnosisInput> = {}): DiagnosisInput {
+  return {
+    takenAt: 't',
+    hostname: 'h',
+    kernel: 'k',
+    census,
+    tables: { source: 'procfs', note: null },
+    sysctl: { 'net.ipv4.ip_local_port_range': '32768 60999' },
+    counters: {},
+    sockstat: {},
+    owners: null,
+    earlier: null,
+    topN: 5,
+    ...o,
+  };
+}
