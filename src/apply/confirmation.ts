@@ -1,83 +1,102 @@
-// `apply --confirm-within S`: the change stays pending until `tune confirm`; a detached watchdog rolls it back
-// when the deadline passes, even if the shell or SSH session that ran apply is gone.
-import fs = require('node:fs');
-import path = require('node:path');
+// `apply --confirm-within S`: the change stays pending until `tune confirm`; at the deadline it is rolled back, by
+// the detached watchdog (which outlives the terminal or SSH session) or by the apply still waiting on a terminal,
+// whichever takes the lock first. A confirmation after the deadline is refused: it would claim a change that is gone.
 import { UserError } from '../core/errors.js';
-import { writeExact } from '../system/atomic-file.js';
 import { acquireLock, appendJournal, transactionDir } from '../system/state-dir.js';
-import { rollbackTransaction, type HostContext } from './operations.js';
+import { readHistory } from './history.js';
+import { rollbackTo, type HostContext } from './operations.js';
+import { clearPending, deadlinePassed, readPending, writePending } from './pending.js';
 
-export interface PendingConfirmation {
-  id: string;
-  deadline: string;
-  watchdogPid: number | null;
-  root: string;
-}
-
-const pendingFile = (stateDir: string) => path.join(stateDir, 'pending-confirmation.json');
-
-/** The pending confirmation, if any. */
-export function readPending(stateDir: string): PendingConfirmation | null {
-  try {
-    return JSON.parse(fs.readFileSync(pendingFile(stateDir), 'utf8')) as PendingConfirmation;
-  } catch {
-    return null;
-  }
-}
-
-function writePending(stateDir: string, p: PendingConfirmation): void {
-  writeExact(pendingFile(stateDir), Buffer.from(JSON.stringify(p)), 0o600);
-}
+/** The longest confirmation window: a dead-man switch is for minutes, and timers above 2^31 ms misfire. */
+export const MAX_CONFIRM_SECONDS = 86_400;
 
 /**
- * Leaves transaction `id` pending and starts the watchdog: a detached process in its own session (so it outlives
- * the terminal or SSH session) running `tune watchdog ID` from the same entry point. Returns its pid.
+ * Leaves transaction `id` pending and starts the watchdog: a detached process in its own session running
+ * `tune watchdog ID` from the same entry point. Returns its pid and the deadline.
  */
-export function startWatchdog(h: HostContext, id: string, seconds: number, entry: string): number | null {
+export function startWatchdog(
+  h: HostContext,
+  id: string,
+  seconds: number,
+  entry: string,
+): { pid: number | null; deadline: Date } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { spawn } = require('node:child_process') as typeof import('node:child_process');
-  const deadline = new Date(Date.now() + seconds * 1000).toISOString();
-  writePending(h.stateDir, { id, deadline, watchdogPid: null, root: h.root });
+  const deadline = new Date(Date.now() + seconds * 1000);
+  writePending(h.stateDir, { id, deadline: deadline.toISOString(), watchdogPid: null, root: h.root });
   const watchdog = spawn(process.execPath, [entry, 'watchdog', id, '--root', h.root, '--state-dir', h.stateDir], {
     detached: true,
     stdio: 'ignore',
   });
   watchdog.unref();
-  writePending(h.stateDir, { id, deadline, watchdogPid: watchdog.pid ?? null, root: h.root });
-  return watchdog.pid ?? null;
+  writePending(h.stateDir, { id, deadline: deadline.toISOString(), watchdogPid: watchdog.pid ?? null, root: h.root });
+  return { pid: watchdog.pid ?? null, deadline };
 }
 
-/** Confirms the pending transaction: the watchdog finds nothing to do. */
+/** How the confirmation of `id` ended, from the history: the rollback its expiry triggered, if any. */
+export function expiryOf(h: HostContext, id: string): { rollback: string | null; note: string } | null {
+  const entries = readHistory(h.stateDir);
+  const rb = entries.find((e) => e.trigger === 'expired-confirmation' && e.of === id && e.committed);
+  if (rb) return { rollback: rb.id, note: `rolled back as transaction ${rb.id} at ${rb.createdAt}` };
+  const kept = entries.find((e) => e.id === id && e.state === 'expired, not rolled back');
+  if (kept) return { rollback: null, note: `${kept.error ?? 'not rolled back'}` };
+  return null;
+}
+
+/** Rolls `id` back if its confirmation is still pending and past its deadline (the watchdog's and the prompt's). */
+export function expirePending(h: HostContext, id: string): void {
+  rollbackTo({ ...h, now: new Date() }, id, { kind: 'rollback', force: false, trigger: 'expired-confirmation' });
+}
+
+/** Confirms the pending transaction; after its deadline this is refused (exit 1) and the rollback is enforced. */
 export function confirmPending(h: HostContext): string {
   const release = acquireLock(h.stateDir, 'confirm');
+  let late: string | null = null;
   try {
     const p = readPending(h.stateDir);
-    if (!p) throw new UserError('nothing is waiting for confirmation', {}, 1);
-    fs.rmSync(pendingFile(h.stateDir), { force: true });
-    appendJournal(transactionDir(h.stateDir, p.id), { step: 'confirmed', by: h.user });
-    return p.id;
+    if (!p) {
+      const last = [...readHistory(h.stateDir)].reverse().find((e) => e.kind === 'apply' && e.committed);
+      const expired = last ? expiryOf(h, last.id) : null;
+      if (last && expired)
+        throw new UserError(
+          `too late: the confirmation deadline of transaction ${last.id} passed; it was ${expired.note}`,
+          {},
+          1,
+        );
+      throw new UserError('nothing is waiting for confirmation', {}, 1);
+    }
+    if (!deadlinePassed(p, new Date())) {
+      clearPending(h.stateDir);
+      appendJournal(transactionDir(h.stateDir, p.id), { step: 'confirmed', by: h.user });
+      return p.id;
+    }
+    late = p.id;
   } finally {
     release();
   }
+  // Past the deadline and the watchdog has not acted yet (dead, or a moment late): enforce it now.
+  expirePending(h, late);
+  const how = expiryOf(h, late);
+  throw new UserError(
+    `too late: the confirmation deadline of transaction ${late} passed; it was ${how?.note ?? 'rolled back'}`,
+    {},
+    1,
+  );
 }
 
 /** The watchdog's work: wait for the deadline; if still unconfirmed, roll the transaction back. */
-export async function watchPending(
-  h: HostContext,
-  id: string,
-  sleep: (ms: number) => Promise<void>,
-): Promise<'confirmed' | 'rolled back'> {
-  const p = readPending(h.stateDir);
-  if (!p || p.id !== id) return 'confirmed';
-  await sleep(Math.max(0, Date.parse(p.deadline) - Date.now()));
+export async function watchPending(h: HostContext, id: string, sleep: (ms: number) => Promise<void>): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const still = readPending(h.stateDir);
-    if (!still || still.id !== id) return 'confirmed';
+    const p = readPending(h.stateDir);
+    if (!p || p.id !== id) return;
+    const left = Date.parse(p.deadline) - Date.now();
+    if (left > 0) {
+      await sleep(Math.min(left, 60_000));
+      continue;
+    }
     try {
-      rollbackTransaction({ ...h, now: new Date() }, id, true);
-      fs.rmSync(pendingFile(h.stateDir), { force: true });
-      appendJournal(transactionDir(h.stateDir, id), { step: 'expired', rolledBack: true });
-      return 'rolled back';
+      expirePending(h, id);
+      return;
     } catch (e) {
       // Another transaction holds the lock (a confirm racing the deadline): try again shortly, for up to a minute.
       if (attempt > 300 || !(e instanceof UserError) || !/another tune transaction/.test(e.message)) throw e;

@@ -4,7 +4,13 @@ import fs = require('node:fs');
 import path = require('node:path');
 
 export type TransactionState =
-  'applied' | 'rolled back' | 'interrupted' | 'recovered' | 'aborted' | 'pending confirmation';
+  | 'applied'
+  | 'rolled back'
+  | 'interrupted'
+  | 'recovered'
+  | 'aborted'
+  | 'pending confirmation'
+  | 'expired, not rolled back';
 
 export interface HistoryEntry {
   id: string;
@@ -14,12 +20,22 @@ export interface HistoryEntry {
   message: string;
   profiles: string[];
   of: string | null;
+  /** rollback/reset: the transactions it undid, newest first. */
+  undoes: string[];
+  /** 'expired-confirmation' for the rollback the confirmation deadline triggered. */
+  trigger: string | null;
+  /** The rollback or reset that undid this transaction, if one did. */
+  undoneBy: string | null;
   keys: string[];
+  /** Host paths the transaction wrote. */
+  files: string[];
+  /** It committed: its changes reached the host (it may have been undone since). */
+  committed: boolean;
   state: TransactionState;
   error: string | null;
 }
 
-/** Every transaction, oldest first, with its state. */
+/** Every transaction, in the order they ran, with its state. */
 export function readHistory(stateDir: string): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
   for (const id of listTransactions(stateDir)) {
@@ -31,28 +47,41 @@ export function readHistory(stateDir: string): HistoryEntry[] {
       continue; // crashed before its backup was durable: nothing was changed by it
     }
     const journal = readJournal(dir);
-    const last = journal.find((r) => r.step === 'aborted');
+    const aborted = journal.find((r) => r.step === 'aborted');
+    const expired = journal.find((r) => r.step === 'expired' && r.rolledBack === false);
     const state = journalState(journal);
-    const after = backup.after as { runtime?: { key: string }[] } | undefined;
+    const after = backup.after as
+      { runtime?: { key: string }[]; files?: { path: string }[]; file?: { path: string } } | undefined;
+    const files = after?.files ?? (after?.file ? [after.file] : []);
     entries.push({
       id,
       kind: String(backup.kind ?? ''),
       createdAt: String(backup.createdAt ?? ''),
       user: String(backup.user ?? ''),
       message: String(backup.message ?? ''),
-      profiles: (backup.profiles as string[]) ?? [],
-      of: (backup.of as string) ?? null,
-      keys: (after?.runtime ?? []).map((r) => r.key),
-      state,
-      error: last ? String(last.error) : null,
+      profiles: Array.isArray(backup.profiles) ? backup.profiles.map(String) : [],
+      of: typeof backup.of === 'string' ? backup.of : null,
+      undoes: Array.isArray(backup.undoes)
+        ? backup.undoes.map(String)
+        : typeof backup.of === 'string'
+          ? [backup.of]
+          : [],
+      trigger: typeof backup.trigger === 'string' ? backup.trigger : null,
+      undoneBy: null,
+      keys: [...new Set((after?.runtime ?? []).map((r) => r.key))],
+      files: files.map((f) => f.path),
+      committed: state === 'applied',
+      state: state === 'applied' && expired ? 'expired, not rolled back' : state,
+      error: aborted ? String(aborted.error) : expired ? String(expired.error ?? '') : null,
     });
   }
-  // An applied transaction that a later committed rollback undid is shown as rolled back.
+  // A committed transaction that a later committed rollback (or reset) undid is shown as rolled back.
   for (const e of entries)
-    if (e.kind === 'rollback' && e.state === 'applied' && e.of) {
-      const target = entries.find((x) => x.id === e.of);
-      if (target && target.state === 'applied') target.state = 'rolled back';
-    }
+    if (e.committed && e.undoes.length)
+      for (const target of entries.filter((x) => e.undoes.includes(x.id) && x.committed)) {
+        target.undoneBy = e.id;
+        target.state = 'rolled back';
+      }
   // A committed apply still waiting for `tune confirm`.
   const pending = readPendingId(stateDir);
   const waiting = entries.find((e) => e.id === pending && e.state === 'applied');
@@ -70,14 +99,17 @@ function readPendingId(stateDir: string): string | null {
 
 /**
  * The id of a transaction that began but neither committed nor aborted nor was recovered, and that no other live
- * process is still running: a crash. Only the newest can be (none starts while one is interrupted; recover creates
- * none). Inside a transaction the lock is ours, so a crashed predecessor is still found.
+ * process is still running: a crash. Found by journal state, not by position, so an older interrupted transaction
+ * is never hidden behind a newer one. Inside a transaction the lock is ours, so a crashed predecessor is found.
  */
 export function findInterrupted(stateDir: string): string | undefined {
-  const last = listTransactions(stateDir).at(-1);
-  if (last === undefined || journalState(readJournal(transactionDir(stateDir, last))) !== 'interrupted')
-    return undefined;
-  return lockHeldByAnother(stateDir) ? undefined : last;
+  const ids = listTransactions(stateDir);
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const id = ids[i] ?? '';
+    if (journalState(readJournal(transactionDir(stateDir, id))) !== 'interrupted') continue;
+    return lockHeldByAnother(stateDir) ? undefined : id;
+  }
+  return undefined;
 }
 
 /** How a transaction ended, from its journal: begun and never ended means a crash. */

@@ -1,17 +1,25 @@
-// The three things that change a host, all through runTransaction: apply a plan, roll back a transaction,
-// recover from an interrupted one. They execute decisions already made; they never re-plan.
+// The things that change a host, all through runTransaction: apply a plan, roll back to a point (or reset), recover
+// from an interrupted transaction. Each re-reads the host under the lock and refuses when it has outrun the review.
 import { modelBoot } from '../core/boot-precedence.js';
 import { UserError } from '../core/errors.js';
 import type { Plan } from '../core/planner.js';
-import type { SysctlKey } from '../core/sysctl-key.js';
-import { sameValue } from '../core/sysctl-value.js';
-import { readExact } from '../system/atomic-file.js';
-import { underRoot } from '../system/host-root.js';
-import { readSysctl } from '../system/proc-sys.js';
+import { normalizeValue, sameValue } from '../core/sysctl-value.js';
+import { orderWrites } from '../core/write-order.js';
 import { readConfigFiles } from '../system/sysctl-config-files.js';
 import { acquireLock, appendJournal, transactionDir } from '../system/state-dir.js';
-import { findInterrupted, readHistory } from './history.js';
-import { fileBytes, readBackup, restore, runTransaction, type Backup, type TransactionResult } from './transaction.js';
+import { clearPending, deadlinePassed, readPending } from './pending.js';
+import { findInterrupted, readHistory, type HistoryEntry } from './history.js';
+import {
+  compareHost,
+  describeDrift,
+  describeStale,
+  readHostFile,
+  readRuntime,
+  StaleState,
+  type ExpectedState,
+} from './host-state.js';
+import { firstCommitted, rollbackChain, type RollbackChain } from './rollback-chain.js';
+import { readBackup, restore, runTransaction, type Backup, type TransactionResult } from './transaction.js';
 
 export interface HostContext {
   root: string;
@@ -20,35 +28,63 @@ export interface HostContext {
   user: string;
 }
 
-/** Applies the plan's `change` keys in plan order and writes its owned file. */
+/** What the plan was made from: every key it read a runtime value of, and the owned file's bytes. */
+export function planBasis(plan: Plan): ExpectedState {
+  return {
+    runtime: plan.changes.map((c) => ({ key: c.key, value: c.current })),
+    files: [{ path: plan.file.path, bytes: plan.file.before === null ? null : Buffer.from(plan.file.before) }],
+  };
+}
+
+/** One-line reasons the host no longer matches the plan (empty when it does). */
+export function planStaleness(root: string, plan: Plan): string[] {
+  return compareHost(root, planBasis(plan)).map(describeStale);
+}
+
+/** Refuses while an applied change waits for `tune confirm`: a second change on top would blur what is undone. */
+function refuseWhilePending(h: HostContext): void {
+  const p = readPending(h.stateDir);
+  if (p)
+    throw new UserError(
+      `transaction ${p.id} is waiting for confirmation until ${p.deadline}: \`tune confirm\` it or \`tune rollback\` it first`,
+      {},
+      1,
+    );
+}
+
+/**
+ * Executes exactly the reviewed plan: its `change` keys in plan order and its owned file's bytes. Under the lock,
+ * every value the plan read and the owned file are read again; if any differs, nothing is written (StaleState).
+ */
 export function applyPlan(h: HostContext, plan: Plan, message: string): TransactionResult {
-  return runTransaction({
-    kind: 'apply',
-    ...h,
-    message,
-    profiles: plan.profiles,
-    runtime: plan.changes.filter((c) => c.status === 'change').map((c) => ({ key: c.key, value: c.target })),
-    file: { path: plan.file.path, bytes: Buffer.from(plan.file.after) },
+  const result = runTransaction(h, 'apply', () => {
+    refuseWhilePending(h);
+    const stale = compareHost(h.root, planBasis(plan));
+    if (stale.length)
+      throw new StaleState(
+        `the host changed since the plan was made: ${stale.map(describeStale).join('; ')}; nothing was written`,
+        stale,
+      );
+    return {
+      kind: 'apply',
+      message,
+      profiles: plan.profiles,
+      runtime: plan.changes.filter((c) => c.status === 'change').map((c) => ({ key: c.key, value: c.target })),
+      files: [{ path: plan.file.path, bytes: Buffer.from(plan.file.after) }],
+    };
   });
+  if (!result) throw new Error('apply decided nothing to do'); // cannot happen: apply always returns a request
+  return result;
 }
 
-/** Where the host differs from what a transaction left: runtime keys and the owned file. */
-export function driftSince(h: HostContext, b: Backup): string[] {
-  const drift: string[] = [];
-  for (const r of b.after.runtime) {
-    const now = readSysctl(h.root, r.key as SysctlKey);
-    const cur = now.state === 'ok' ? (now.value ?? '') : null;
-    if (r.value !== null && (cur === null || !sameValue(cur, r.value)))
-      drift.push(`${r.key} is ${cur ?? '(absent)'}, transaction ${b.id} set ${r.value}`);
-  }
-  const file = readExact(underRoot(h.root, b.after.file.path));
-  const expected = fileBytes(b.after.file);
-  if ((file === null) !== (expected === null) || (file && expected && !file.equals(expected)))
-    drift.push(`${b.after.file.path} changed since transaction ${b.id}`);
-  return drift;
+/** Whether tune wrote `hostPath` (a committed transaction on record left it), or it carries tune's header. */
+export function writtenByTune(h: HostContext, hostPath: string, content: string | null): boolean {
+  if (content === null) return true;
+  if (content.startsWith('# Managed by tune')) return true;
+  return readHistory(h.stateDir).some((e) => e.committed && e.files.includes(hostPath));
 }
 
-/** Keys the last transaction set whose value at the next boot would differ from runtime (or come from another file). */
+/** Keys whose value at the next boot would differ from runtime (or come from another file) for one transaction. */
 function bootDrift(root: string, b: Backup): string[] {
   const files = readConfigFiles(root);
   const model = modelBoot(
@@ -56,83 +92,165 @@ function bootDrift(root: string, b: Backup): string[] {
     'systemd',
     b.after.runtime.map((r) => r.key),
   );
+  const owned = b.after.files.map((f) => f.path);
   const out: string[] = [];
   for (const r of b.after.runtime) {
     if (r.value === null) continue;
     const win = model.assignments.get(r.key);
-    const now = readSysctl(root, r.key as SysctlKey);
-    const runtime = now.state === 'ok' ? (now.value ?? '') : null;
-    if (!win) out.push(`${r.key}: nothing sets it at boot (runtime ${runtime ?? '(absent)'} is lost at reboot)`);
+    const runtime = readRuntime(root, r.key);
+    const now = runtime === null ? '(absent)' : normalizeValue(runtime);
+    if (!win) out.push(`${r.key}: nothing sets it at boot (runtime ${now} is lost at reboot)`);
     else if (runtime === null || !sameValue(win.value, runtime))
-      out.push(`${r.key}: runtime ${runtime ?? '(absent)'} but boot sets ${win.value} (${win.file}:${win.line})`);
-    else if (win.file !== b.after.file.path)
-      out.push(`${r.key}: at boot ${win.file}:${win.line} sets it, not ${b.after.file.path}`);
+      out.push(`${r.key}: runtime ${now} but boot sets ${normalizeValue(win.value)} (${win.file}:${win.line})`);
+    else if (!owned.includes(win.file)) out.push(`${r.key}: at boot ${win.file}:${win.line} sets it, not ${owned[0]}`);
   }
   return out;
 }
 
-/** Everything `tune status` calls drift: host vs the transaction, and boot-time values vs runtime. */
-export function statusDrift(h: HostContext, b: Backup): string[] {
-  return [...driftSince(h, b), ...bootDrift(h.root, b)];
+/** The whole chain since tune's first transaction on record (what tune left, for drift), or null with none. */
+function chainSinceFirst(h: HostContext, entries: HistoryEntry[]): RollbackChain | null {
+  const first = firstCommitted(entries);
+  return first ? rollbackChain(entries, (id) => readBackup(h.stateDir, id), first) : null;
 }
 
-/** The last transaction that is applied (what a bare `tune rollback` undoes). */
-export function lastApplied(stateDir: string): string {
-  const last = [...readHistory(stateDir)].reverse().find((e) => e.state === 'applied');
+/** Everything `tune status` calls drift: host vs what tune's transactions left, and boot vs runtime. */
+export function statusDrift(h: HostContext, entries: HistoryEntry[], lastApplied: string | null): string[] {
+  const chain = chainSinceFirst(h, entries);
+  const host = chain ? compareHost(h.root, chain.left).map(describeDrift) : [];
+  const boot = lastApplied ? bootDrift(h.root, readBackup(h.stateDir, lastApplied)) : [];
+  return [...host, ...boot];
+}
+
+/** The newest apply still in effect: what a bare `tune rollback` undoes (with everything after it). */
+export function lastApplied(entries: HistoryEntry[]): string {
+  const last = [...entries]
+    .reverse()
+    .find((e) => e.kind === 'apply' && (e.state === 'applied' || e.state === 'pending confirmation'));
   if (!last) throw new UserError('no applied transaction to roll back (see `tune history`)', {}, 1);
   return last.id;
 }
 
-/** What a rollback of `id` would do: each runtime value now -> restored, and the owned file now -> restored. */
-export function rollbackPreview(
-  h: HostContext,
-  id: string,
-): {
+export interface RollbackPreview {
+  chain: RollbackChain;
+  entries: HistoryEntry[];
   values: { key: string; now: string | null; restored: string }[];
-  file: { path: string; now: string | null; restored: string | null };
+  files: { path: string; now: string | null; restored: string | null }[];
+  /** Changes by other writers since tune's last transaction: a rollback overwrites them. */
   drift: string[];
-} {
-  const b = readBackup(h.stateDir, id);
-  const values = [...b.before.runtime].reverse().flatMap((r) => {
-    if (r.value === null) return [];
-    const now = readSysctl(h.root, r.key as SysctlKey);
-    return [{ key: r.key, now: now.state === 'ok' ? (now.value ?? '') : null, restored: r.value }];
-  });
-  const now = readExact(underRoot(h.root, b.before.file.path));
-  const restored = fileBytes(b.before.file);
-  return {
-    values,
-    file: {
-      path: b.before.file.path,
+  /** Whether the host already is at the state to restore. */
+  nothingToDo: boolean;
+}
+
+/** What rolling back to before `target` would do, read now (shown before asking; decided again under the lock). */
+export function previewRollback(h: HostContext, target: string): RollbackPreview {
+  const entries = readHistory(h.stateDir);
+  const chain = rollbackChain(entries, (id) => readBackup(h.stateDir, id), target);
+  const values = chain.restore.runtime.flatMap((r) =>
+    r.value === null ? [] : [{ key: r.key, now: readRuntime(h.root, r.key), restored: r.value }],
+  );
+  const files = chain.restore.files.map((f) => {
+    const now = readHostFile(h.root, f.path);
+    return {
+      path: f.path,
       now: now === null ? null : now.toString('utf8'),
-      restored: restored === null ? null : restored.toString('utf8'),
-    },
-    drift: driftSince(h, b),
-  };
+      restored: f.bytes === null ? null : f.bytes.toString('utf8'),
+    };
+  });
+  const nothingToDo = compareHost(h.root, chain.restore).length === 0;
+  return { chain, entries, values, files, drift: compareHost(h.root, chain.left).map(describeDrift), nothingToDo };
 }
 
-/** Restores the file bytes and runtime values from before transaction `id`, as a new transaction. */
-export function rollbackTransaction(h: HostContext, id: string, force: boolean): TransactionResult {
-  const b = readBackup(h.stateDir, id);
-  const drift = driftSince(h, b);
-  if (drift.length && !force)
-    throw new UserError(
-      `the host changed since transaction ${id}: ${drift.join('; ')}. Use --force to roll back anyway`,
-      {},
-      1,
-    );
-  return runTransaction({
-    kind: 'rollback',
-    ...h,
-    message: `rollback of ${id}`,
-    profiles: b.profiles,
-    of: id,
-    runtime: [...b.before.runtime].reverse().flatMap((r) => (r.value === null ? [] : [{ key: r.key, value: r.value }])),
-    file: { path: b.before.file.path, bytes: fileBytes(b.before.file) },
+/** The first transaction `tune reset` goes back before, or null when none is on record. */
+export function resetTarget(h: HostContext): string | null {
+  return firstCommitted(readHistory(h.stateDir));
+}
+
+export interface RollbackOptions {
+  kind: 'rollback' | 'reset';
+  /** Overwrite changes made by other writers since tune's last transaction. */
+  force: boolean;
+  /** What the operator reviewed: if the chain or the drift differs under the lock, nothing is written. */
+  seen?: { tip: string; drift: string[] };
+  trigger?: Backup['trigger'];
+}
+
+/** The runtime writes that restore `state`, ordered so every intermediate state is one the kernel accepts. */
+function restoreWrites(root: string, state: ExpectedState): { key: string; value: string }[] {
+  const items = state.runtime.flatMap((r) => {
+    if (r.value === null) return [];
+    const current = readRuntime(root, r.key);
+    if (current !== null && sameValue(current, r.value)) return [];
+    return [{ key: r.key, current: current ?? undefined, target: r.value }];
+  });
+  return orderWrites(items).map((i) => ({ key: i.key, value: i.target }));
+}
+
+/**
+ * Restores the state from before `target`: undoes it and every later committed transaction, newest first, as one
+ * new transaction (itself undoable). Returns null when the host already is in that state.
+ */
+export function rollbackTo(h: HostContext, target: string, opts: RollbackOptions): TransactionResult | null {
+  const expiry = opts.trigger === 'expired-confirmation';
+  return runTransaction(h, opts.kind, () => {
+    const pending = readPending(h.stateDir);
+    // The watchdog (or a late prompt) acts only on a confirmation that is still pending and past its deadline.
+    if (expiry && (!pending || pending.id !== target || !deadlinePassed(pending, new Date()))) return null;
+    const settleExpiry = (record: Record<string, unknown>) => {
+      appendJournal(transactionDir(h.stateDir, target), { step: 'expired', ...record });
+      clearPending(h.stateDir);
+    };
+    const entries = readHistory(h.stateDir);
+    const chain = rollbackChain(entries, (id) => readBackup(h.stateDir, id), target);
+    if (opts.seen && opts.seen.tip !== chain.tip)
+      throw new StaleState(
+        `transaction ${chain.tip} was committed after the preview; nothing was written: review again`,
+        [],
+      );
+    const runtime = restoreWrites(h.root, chain.restore);
+    const changedFiles = compareHost(h.root, { runtime: [], files: chain.restore.files }).map((m) => m.name);
+    if (!runtime.length && !changedFiles.length) {
+      if (expiry) settleExpiry({ rolledBack: true, note: 'nothing to restore' });
+      return null;
+    }
+    const drift = compareHost(h.root, chain.left).map(describeDrift);
+    if (opts.seen && JSON.stringify(drift) !== JSON.stringify(opts.seen.drift))
+      throw new StaleState(
+        `the host changed after the preview (${drift.join('; ') || 'the changes shown are gone'}); nothing was written: review again`,
+        [],
+      );
+    if (drift.length && !opts.force) {
+      // Like a person without --force, the watchdog does not overwrite another writer's change: it records why.
+      if (expiry) {
+        settleExpiry({ rolledBack: false, error: `not rolled back: ${drift.join('; ')}` });
+        return null;
+      }
+      throw new UserError(
+        `the host changed since tune's last transaction (not by tune): ${drift.join('; ')}. Use --force to roll back anyway`,
+        {},
+        1,
+      );
+    }
+    const undoes = chain.undoes.map((e) => e.id);
+    return {
+      kind: opts.kind,
+      message: expiry
+        ? `confirmation of ${target} expired`
+        : `${opts.kind === 'reset' ? 'reset to before' : 'rollback to before'} ${target}`,
+      profiles: [],
+      of: target,
+      undoes,
+      ...(opts.trigger ? { trigger: opts.trigger } : {}),
+      runtime,
+      files: chain.restore.files.filter((f) => changedFiles.includes(f.path)),
+      onCommit: (id) => {
+        if (expiry) settleExpiry({ rolledBack: true, by: id });
+        else if (pending && undoes.includes(pending.id)) clearPending(h.stateDir);
+      },
+    };
   });
 }
 
-/** Brings runtime values and the owned file back to their state before an interrupted transaction. */
+/** Brings runtime values and files back to their state before an interrupted transaction. */
 export function recoverInterrupted(h: HostContext): { id: string; account: string } | null {
   const release = acquireLock(h.stateDir, 'recover');
   try {

@@ -1,25 +1,25 @@
-// The transaction: lock, back up (exact bytes and runtime values), journal, write runtime values in order with
-// read-back, write the owned file atomically, commit. Any failure undoes what was done; a crash leaves a journal
-// that `tune recover` (and every later transaction) detects.
+// The transaction: lock, decide again under the lock, back up (exact bytes and runtime values), journal, write
+// runtime values in order with read-back, write the files atomically, commit. Any failure undoes what was done; a
+// crash leaves a journal that `tune recover` (and every later transaction) detects.
 import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
 import type { SysctlKey } from '../core/sysctl-key.js';
-import { readExact, writeExact } from '../system/atomic-file.js';
+import { writeExact } from '../system/atomic-file.js';
 import { underRoot } from '../system/host-root.js';
-import { readSysctl } from '../system/proc-sys.js';
 import { writeSysctl } from '../system/proc-sys-write.js';
 import {
   acquireLock,
   appendJournal,
-  newTransactionId,
+  nextTransactionId,
   sha256,
   transactionDir,
   writeDurable,
 } from '../system/state-dir.js';
 import { findInterrupted } from './history.js';
+import { readHostFile, readRuntime } from './host-state.js';
 
-export type TransactionKind = 'apply' | 'rollback' | 'recover';
+export type TransactionKind = 'apply' | 'rollback' | 'reset';
 
 export interface RuntimeSetting {
   key: string;
@@ -35,9 +35,15 @@ export interface FileState {
   sha256: string | null;
 }
 
+/** Runtime values and files, as a transaction found or left them. */
+export interface HostState {
+  runtime: RuntimeSetting[];
+  files: FileState[];
+}
+
 /** Everything needed to put the host back exactly, and to see what the transaction set. */
 export interface Backup {
-  schemaVersion: 1;
+  schemaVersion: 2;
   id: string;
   kind: TransactionKind;
   createdAt: string;
@@ -45,37 +51,52 @@ export interface Backup {
   message: string;
   profiles: string[];
   root: string;
-  /** The transaction this one rolls back or recovers. */
+  /** rollback/reset: the transaction whose before-state it restores. */
   of?: string;
-  before: { runtime: RuntimeSetting[]; file: FileState };
-  after: { runtime: RuntimeSetting[]; file: FileState };
+  /** rollback/reset: every transaction it undoes, newest first. */
+  undoes?: string[];
+  /** Why a rollback ran without a person asking: the confirmation deadline of `of` passed. */
+  trigger?: 'expired-confirmation';
+  before: HostState;
+  after: HostState;
 }
 
+/** What a transaction will do, decided under the lock. */
 export interface TransactionRequest {
   kind: TransactionKind;
-  root: string;
-  stateDir: string;
-  now: Date;
-  user: string;
   message: string;
   profiles: string[];
   of?: string;
+  undoes?: string[];
+  trigger?: Backup['trigger'];
   /** Runtime values to set, in this order. */
   runtime: { key: string; value: string }[];
-  file: { path: string; bytes: Buffer | null };
+  /** Files to replace with exactly these bytes (null: remove). */
+  files: { path: string; bytes: Buffer | null }[];
+  /** Runs after the commit is journaled, still under the lock (e.g. clearing a pending confirmation it answers). */
+  onCommit?: (id: string) => void;
+}
+
+export interface TransactionTarget {
+  root: string;
+  stateDir: string;
+  user: string;
 }
 
 export interface TransactionResult {
   id: string;
   runtimeWritten: string[];
-  file: 'written' | 'removed' | 'unchanged';
+  files: { path: string; outcome: 'written' | 'removed' | 'unchanged' }[];
 }
 
-const fileState = (p: string, bytes: Buffer | null): FileState => ({
-  path: p,
-  bytes: bytes === null ? null : bytes.toString('base64'),
-  sha256: bytes === null ? null : sha256(bytes),
-});
+/** A file's state for the backup. */
+export function fileState(p: string, bytes: Buffer | null): FileState {
+  return {
+    path: p,
+    bytes: bytes === null ? null : bytes.toString('base64'),
+    sha256: bytes === null ? null : sha256(bytes),
+  };
+}
 
 /** Decodes a backed-up file state, checking its checksum. */
 export function fileBytes(f: FileState): Buffer | null {
@@ -85,9 +106,13 @@ export function fileBytes(f: FileState): Buffer | null {
   return b;
 }
 
-/** A deliberate crash at a step boundary, for the fault-injection tests (TUNE_CRASH_AT=step). */
-function crashPoint(step: string): void {
+/**
+ * Test hooks at step boundaries: TUNE_CRASH_AT=step kills the process (crash tests), TUNE_STOP_AT=step stops it
+ * with SIGSTOP so a test can change the host at exactly that point and then continue it (race tests).
+ */
+export function testHook(step: string): void {
   if (process.env.TUNE_CRASH_AT === step) process.kill(process.pid, 'SIGKILL');
+  if (process.env.TUNE_STOP_AT === step) process.kill(process.pid, 'SIGSTOP');
 }
 
 /** Backup and journal failures (disk full, read-only state dir) come before any host write: report, don't crash. */
@@ -101,54 +126,71 @@ function beforeAnyWrite(fn: () => void, where: string): void {
   }
 }
 
-/** Runs one transaction under the lock. Throws UserError (exit 1) after undoing everything on failure. */
-export function runTransaction(req: TransactionRequest): TransactionResult {
-  const release = acquireLock(req.stateDir, req.kind);
+/**
+ * Runs one transaction under the lock. `decide` runs after the lock is taken and must re-read whatever on the host
+ * its decision depends on (it throws to refuse: a stale plan, drift; it returns null when there is nothing to do);
+ * the id is taken then, so ids sort in commit order. Throws UserError (exit 1) after undoing everything on failure.
+ */
+export function runTransaction(
+  t: TransactionTarget,
+  kind: TransactionKind,
+  decide: () => TransactionRequest | null,
+): TransactionResult | null {
+  testHook('before-lock');
+  const release = acquireLock(t.stateDir, kind);
   try {
-    crashPoint('locked');
-    if (req.kind !== 'recover') {
-      const interrupted = findInterrupted(req.stateDir);
-      if (interrupted)
-        throw new UserError(
-          `transaction ${interrupted} was interrupted and not recovered; run \`tune recover\` first`,
-          {},
-          1,
-        );
+    testHook('locked');
+    const interrupted = findInterrupted(t.stateDir);
+    if (interrupted)
+      throw new UserError(
+        `transaction ${interrupted} was interrupted and not recovered; run \`tune recover\` first`,
+        {},
+        1,
+      );
+    const req = decide();
+    if (req === null) return null;
+    for (const f of req.files) {
+      const dir = path.dirname(underRoot(t.root, f.path));
+      if (!fs.existsSync(dir))
+        throw new UserError(`directory ${path.dirname(f.path)} does not exist`, { file: f.path }, 1);
     }
-    const ownedHost = underRoot(req.root, req.file.path);
-    const id = newTransactionId(req.now);
-    const dir = transactionDir(req.stateDir, id);
-    beforeAnyWrite(() => fs.mkdirSync(dir, { recursive: true, mode: 0o700 }), dir);
-    // Everything that can fail runs before the first write: capture, backup, lock, checks.
-    const beforeRuntime = req.runtime.map(({ key }): RuntimeSetting => {
-      const v = readSysctl(req.root, key as SysctlKey);
-      return { key, value: v.state === 'ok' ? (v.value ?? '') : null };
-    });
-    const beforeFile = readExact(ownedHost);
-    if (!fs.existsSync(path.dirname(ownedHost)))
-      throw new UserError(`directory ${path.dirname(req.file.path)} does not exist`, { file: req.file.path }, 1);
+    // Everything that can fail runs before the first write: capture, backup, checks.
+    const keys = [...new Set(req.runtime.map((r) => r.key))];
+    const before: HostState = {
+      runtime: keys.map((key) => ({ key, value: readRuntime(t.root, key) })),
+      files: req.files.map((f) => fileState(f.path, readHostFile(t.root, f.path))),
+    };
+    const now = new Date();
+    const id = nextTransactionId(t.stateDir, now);
+    const dir = transactionDir(t.stateDir, id);
+    beforeAnyWrite(() => fs.mkdirSync(dir, { mode: 0o700 }), dir);
     const backup: Backup = {
-      schemaVersion: 1,
+      schemaVersion: 2,
       id,
       kind: req.kind,
-      createdAt: req.now.toISOString(),
-      user: req.user,
+      createdAt: now.toISOString(),
+      user: t.user,
       message: req.message,
       profiles: req.profiles,
-      root: req.root,
+      root: t.root,
       ...(req.of ? { of: req.of } : {}),
-      before: { runtime: beforeRuntime, file: fileState(req.file.path, beforeFile) },
-      after: { runtime: req.runtime.map((r) => ({ ...r })), file: fileState(req.file.path, req.file.bytes) },
+      ...(req.undoes ? { undoes: req.undoes } : {}),
+      ...(req.trigger ? { trigger: req.trigger } : {}),
+      before,
+      after: {
+        runtime: req.runtime.map((r) => ({ ...r })),
+        files: req.files.map((f) => fileState(f.path, f.bytes)),
+      },
     };
     beforeAnyWrite(() => writeDurable(path.join(dir, 'backup.json'), JSON.stringify(backup, null, 2) + '\n'), dir);
-    crashPoint('backup');
+    testHook('backup');
     beforeAnyWrite(() => appendJournal(dir, { step: 'begin', kind: req.kind }), dir);
-    crashPoint('begin');
+    testHook('begin');
     const written: string[] = [];
-    let fileOutcome: TransactionResult['file'] = 'unchanged';
+    const files: TransactionResult['files'] = [];
     try {
       for (const { key, value } of req.runtime) {
-        const out = writeSysctl(req.root, key as SysctlKey, value);
+        const out = writeSysctl(t.root, key as SysctlKey, value);
         if (!out.ok) {
           const why =
             out.code === 'MISMATCH'
@@ -156,53 +198,61 @@ export function runTransaction(req: TransactionRequest): TransactionResult {
               : `the kernel refused the write (${out.code})`;
           throw new UserError(`could not set ${key} = ${value}: ${why}`, { key }, 1);
         }
-        written.push(key);
+        if (!written.includes(key)) written.push(key);
         appendJournal(dir, { step: 'runtime', key });
-        crashPoint(`runtime:${key}`);
+        testHook(`runtime:${key}`);
       }
-      fileOutcome = writeExact(ownedHost, req.file.bytes);
-      appendJournal(dir, { step: 'file', outcome: fileOutcome });
-      crashPoint('file');
+      for (const f of req.files) {
+        const outcome = writeExact(underRoot(t.root, f.path), f.bytes);
+        files.push({ path: f.path, outcome });
+        appendJournal(dir, { step: 'file', path: f.path, outcome });
+        testHook('file');
+      }
     } catch (e) {
-      const undo = restore(req.root, backup.before, written);
+      const undo = restore(t.root, backup.before, written);
       appendJournal(dir, { step: 'aborted', error: (e as Error).message, undo });
       if (e instanceof UserError) throw new UserError(`${e.message}; nothing was changed (${undo})`, e.location, 1);
       throw new UserError(`${(e as Error).message}; nothing was changed (${undo})`, {}, 1);
     }
     appendJournal(dir, { step: 'commit' });
-    crashPoint('commit');
-    return { id, runtimeWritten: written, file: fileOutcome };
+    req.onCommit?.(id);
+    testHook('commit');
+    return { id, runtimeWritten: written, files };
   } finally {
     release();
   }
 }
 
 /**
- * Puts runtime values (those in `keys`, or all) back in reverse order of writing, then the file's exact bytes.
+ * Puts runtime values (those in `keys`, or all) back in reverse order of writing, then the files' exact bytes.
  * Returns a short account; never throws for one key so the others are still restored.
  */
-export function restore(root: string, before: Backup['before'], keys?: string[]): string {
+export function restore(root: string, before: HostState, keys?: string[]): string {
   const failures: string[] = [];
   const todo = [...before.runtime].reverse().filter((r) => r.value !== null && (!keys || keys.includes(r.key)));
   for (const r of todo) {
     const out = writeSysctl(root, r.key as SysctlKey, r.value ?? '');
     if (!out.ok) failures.push(`${r.key} (${out.code})`);
   }
-  try {
-    writeExact(underRoot(root, before.file.path), fileBytes(before.file));
-  } catch (e) {
-    failures.push(`${before.file.path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  for (const f of before.files) {
+    try {
+      writeExact(underRoot(root, f.path), fileBytes(f));
+    } catch (e) {
+      failures.push(`${f.path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
   }
+  const paths = before.files.map((f) => f.path).join(', ');
   return failures.length
     ? `restore FAILED for ${failures.join(', ')}`
-    : `restored ${todo.length} runtime value(s) and ${before.file.path}`;
+    : `restored ${todo.length} runtime value(s) and ${paths || 'no file'}`;
 }
 
-/** The backup of a transaction. */
+/** The backup of a transaction (a version-1 backup, with one file, is read as version 2). */
 export function readBackup(stateDir: string, id: string): Backup {
   const file = path.join(transactionDir(stateDir, id), 'backup.json');
+  let data: Record<string, unknown>;
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as Backup;
+    data = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (e) {
     throw new UserError(
       `no readable backup for transaction ${id} (${(e as NodeJS.ErrnoException).code ?? 'corrupt'})`,
@@ -210,4 +260,15 @@ export function readBackup(stateDir: string, id: string): Backup {
       1,
     );
   }
+  const upgrade = (s: unknown): HostState | null => {
+    const st = s as { runtime?: unknown; files?: unknown; file?: unknown } | null;
+    if (!st || !Array.isArray(st.runtime)) return null;
+    const files = Array.isArray(st.files) ? st.files : st.file ? [st.file] : null;
+    return files ? { runtime: st.runtime as RuntimeSetting[], files: files as FileState[] } : null;
+  };
+  const before = upgrade(data?.before);
+  const after = upgrade(data?.after);
+  if (!before || !after || (data.schemaVersion !== 1 && data.schemaVersion !== 2))
+    throw new UserError(`backup of transaction ${id} is not one tune wrote (unknown shape)`, { file }, 1);
+  return { ...(data as unknown as Backup), schemaVersion: 2, before, after };
 }

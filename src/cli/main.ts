@@ -87,13 +87,18 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--dry-run', 'show what would be done; change nothing')
     .option('-m, --message <text>', 'why, recorded in the history')
     .option('--plan <file>', 'apply a plan saved with `tune plan --json` (refused if the host changed since)')
-    .option('--confirm-within <seconds>', 'keep the change only if `tune confirm` arrives in time; else roll it back')
+    .option(
+      '--confirm-within <seconds>',
+      'keep the change only if `tune confirm` arrives within SECONDS (1-86400); else roll it back',
+    )
+    .option('--adopt', 'take over --file when it exists and tune did not write it (it is backed up first)')
     .addHelpText(
       'after',
       examples([
         'tune apply --profile short-connection-api',
         'tune apply -p proxy --yes -m "INC-123: port exhaustion"',
         'tune apply -p proxy --dry-run',
+        'tune apply -p proxy --yes --confirm-within 300 && tune confirm',
       ]),
     )
     .action(async (flags) => setExit(await (await import('./commands/apply.js')).runApply(ctx, flags)));
@@ -101,16 +106,31 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
   program
     .command('rollback [id]')
     .description(
-      'Restore the owned file (byte for byte) and runtime values from before a transaction (default: the last applied).',
+      'Restore the state from before transaction ID (default: the last apply still in effect): undoes it and every later transaction, files byte for byte and runtime values, as one new transaction.',
     )
     .addOption(rootOption())
     .addOption(stateOption())
     .option('-y, --yes', 'no prompt (required without a terminal)')
-    .option('--force', 'roll back even when values changed since the transaction (drift)')
-    .addHelpText('after', examples(['tune rollback --yes', 'tune rollback 20261122T230000Z-4242 --yes --force']))
+    .option('--force', 'with --yes: roll back even when another writer changed values since (drift)')
+    .addHelpText(
+      'after',
+      examples(['tune rollback', 'tune rollback --yes', 'tune rollback 20261122T230000Z-000004 --yes --force']),
+    )
     .action(async (id, flags) =>
       setExit(await (await import('./commands/transactions.js')).runRollback(ctx, id, flags)),
     );
+
+  program
+    .command('reset')
+    .description(
+      "Restore the state from before tune's first transaction on record (every file it wrote and every runtime value it set).",
+    )
+    .addOption(rootOption())
+    .addOption(stateOption())
+    .option('-y, --yes', 'no prompt (required without a terminal)')
+    .option('--force', 'with --yes: reset even when another writer changed values since (drift)')
+    .addHelpText('after', examples(['tune reset', 'tune reset --yes']))
+    .action(async (flags) => setExit(await (await import('./commands/transactions.js')).runReset(ctx, flags)));
 
   program
     .command('history')
@@ -133,7 +153,11 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .command('confirm')
     .description('Keep a change applied with --confirm-within (otherwise it is rolled back at the deadline).')
     .addOption(stateOption())
-    .addHelpText('after', examples(['tune apply -p proxy --yes --confirm-within 120 && tune confirm']))
+    .addHelpText(
+      'after',
+      examples(['tune apply -p proxy --yes --confirm-within 120 && tune confirm']) +
+        '  A confirmation after the deadline exits 1: the change was (or is then) rolled back.\n',
+    )
     .action(async (flags) => setExit(await (await import('./commands/transactions.js')).runConfirm(ctx, flags)));
 
   program
@@ -224,7 +248,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
 function warnIfInterrupted(ctx: CliContext, command: string | undefined): void {
   if (
     !command ||
-    ['recover', 'watchdog', 'apply', 'rollback', 'status', 'check', 'metrics'].includes(command) ||
+    ['recover', 'watchdog', 'apply', 'rollback', 'reset', 'status', 'check', 'metrics'].includes(command) ||
     command.startsWith('-')
   )
     return;

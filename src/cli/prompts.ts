@@ -1,39 +1,72 @@
-// The interactive review for apply: choose changes, acknowledge each warning, confirm. Loaded only by apply.
+// The interactive review for apply and rollback: choose changes, acknowledge each warning, confirm. Loaded only
+// when a terminal asks (plan and --help never load the prompt library).
 import type { Plan } from '../core/planner.js';
+import { normalizeValue } from '../core/sysctl-value.js';
 
 export class PromptAborted extends Error {}
 
-/** Asks which changes to apply (refused ones shown, not selectable), acknowledges warnings, confirms. */
-export async function reviewPlan(plan: Plan): Promise<string[] | null> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { checkbox, confirm } = require('@inquirer/prompts') as typeof import('@inquirer/prompts');
+type Prompts = typeof import('@inquirer/prompts');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const prompts = (): Prompts => require('@inquirer/prompts') as Prompts;
+
+/** Runs a prompt; Ctrl-C (or a closed terminal) becomes PromptAborted. */
+async function asking<T>(fn: () => Promise<T>): Promise<T> {
   try {
+    return await fn();
+  } catch (e) {
+    if ((e as Error).name === 'ExitPromptError') throw new PromptAborted('aborted');
+    throw e;
+  }
+}
+
+const shown = (v: string | null) => (v === null ? '(absent)' : normalizeValue(v));
+
+/**
+ * Asks which changes to apply (refused ones shown, not selectable) and acknowledges each warning of a selected
+ * change; returns the selected keys. `selectable: false` (a saved plan) skips the checklist: the plan is whole.
+ */
+export async function chooseChanges(plan: Plan, selectable: boolean): Promise<string[]> {
+  const { checkbox, confirm } = prompts();
+  return asking(async () => {
+    const changes = plan.changes.filter((c) => c.status === 'change');
     const choices = plan.changes
       .filter((c) => c.status === 'change' || c.status === 'refused')
       .map((c) => ({
-        name: `${c.key}: ${c.current ?? '(absent)'} -> ${c.target}`,
+        name: `${c.key}: ${shown(c.current)} -> ${shown(c.target)}`,
         value: c.key,
         checked: c.status === 'change',
         disabled:
           c.status === 'refused' ? `refused: ${c.findings.find((f) => f.severity === 'refuse')?.rule ?? ''}` : false,
       }));
-    const selected = choices.some((c) => !c.disabled)
-      ? await checkbox({ message: 'Changes to apply', choices, required: false })
-      : [];
-    for (const c of plan.changes.filter((x) => selected.includes(x.key))) {
+    const selected =
+      selectable && changes.length
+        ? await checkbox({ message: 'Changes to apply', choices, required: false })
+        : changes.map((c) => c.key);
+    for (const c of changes.filter((x) => selected.includes(x.key))) {
       for (const f of c.findings.filter((x) => x.severity === 'warn')) {
         const ok = await confirm({ message: `${c.key}: ${f.rule}: ${f.message} Apply anyway?`, default: false });
-        if (!ok) selected.splice(selected.indexOf(c.key), 1);
-        if (!ok) break;
+        if (ok) continue;
+        if (!selectable) return [];
+        selected.splice(selected.indexOf(c.key), 1);
+        break;
       }
     }
-    const ok = await confirm({
-      message: `Apply ${selected.length} change(s) and write ${plan.file.path}?`,
-      default: false,
-    });
-    return ok ? selected : null;
+    return selected;
+  });
+}
+
+/** A yes/no question that defaults to no. */
+export async function confirmYes(message: string): Promise<boolean> {
+  return asking(() => prompts().confirm({ message, default: false }));
+}
+
+/** "Keep the change?" until the deadline: true, false, or 'deadline' when the time ran out unanswered. */
+export async function keepChange(message: string, deadline: Date): Promise<boolean | 'deadline'> {
+  const signal = AbortSignal.timeout(Math.max(0, deadline.getTime() - Date.now()));
+  try {
+    return await asking(() => prompts().confirm({ message, default: true }, { signal }));
   } catch (e) {
-    if ((e as Error).name === 'ExitPromptError') throw new PromptAborted('aborted');
+    if ((e as Error).name === 'AbortPromptError') return 'deadline';
     throw e;
   }
 }

@@ -1,5 +1,6 @@
 // The one file tune owns (/etc/sysctl.d/99-tune.conf by default): rendered from the plan, shown as a unified diff.
 import { createTwoFilesPatch } from 'diff';
+import { parseSysctlConf } from './sysctl-conf.js';
 
 export const DEFAULT_OWNED_FILE = '/etc/sysctl.d/99-tune.conf';
 
@@ -21,6 +22,27 @@ export function renderOwnedFile(profiles: string[], overrides: string[], entries
     lines.push('', `# ${oneLine(e.reason)} [${oneLine(e.source)}]`, `${e.key} = ${e.value}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The entries of an owned file as it is today, each with the reason from the comment line above it, so a key the
+ * operator leaves alone is re-rendered byte for byte. A line without tune's comment keeps a neutral reason.
+ */
+export function ownedEntries(text: string | null): Map<string, OwnedEntry> {
+  const out = new Map<string, OwnedEntry>();
+  if (text === null) return out;
+  const lines = text.split('\n');
+  for (const l of parseSysctlConf(text)) {
+    if (l.kind !== 'assign' || l.glob) continue;
+    const comment = /^# (.*) \[([^\]]*)\]$/.exec(lines[l.line - 2] ?? '');
+    out.set(l.key, {
+      key: l.key,
+      value: l.value,
+      reason: comment?.[1] ?? 'kept as it was (not selected at review)',
+      source: comment?.[2] ?? 'previous file',
+    });
+  }
+  return out;
 }
 
 /** A unified diff of the owned file; empty when nothing changes. */

@@ -3,7 +3,7 @@ import { modelBoot, type BootModel } from './boot-precedence.js';
 import { kernelDefaults } from './kernel-defaults.js';
 import { keySpec } from './key-catalog.js';
 import { parseKernelRelease } from './kernel-version.js';
-import { diffOwnedFile, renderOwnedFile } from './owned-file.js';
+import { diffOwnedFile, ownedEntries, renderOwnedFile, type OwnedEntry } from './owned-file.js';
 import { formatPortList, parsePortList } from './port-list.js';
 import type { ResolvedRequest, SettingOrigin } from './profile-resolver.js';
 import type { SettingOp } from './profile.js';
@@ -14,7 +14,8 @@ import { orderWrites } from './write-order.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
 
-export type ChangeStatus = 'change' | 'same' | 'refused' | 'absent' | 'read-only';
+/** `skipped`: a change the operator deselected at review (runtime untouched; the owned file keeps its line). */
+export type ChangeStatus = 'change' | 'same' | 'refused' | 'absent' | 'read-only' | 'skipped';
 
 export interface BootValue {
   value: string;
@@ -55,6 +56,7 @@ export interface Plan {
     refused: number;
     absent: number;
     readOnly: number;
+    skipped: number;
     pending: boolean;
     refusedAny: boolean;
   };
@@ -66,6 +68,11 @@ export interface PlanOptions {
   allow: string[];
   /** The --set texts, for the owned file's header. */
   overrides: string[];
+  /**
+   * Changes the operator deselected at review: their runtime value is not touched and the owned file keeps the
+   * line it has for them today (or none), so the file written is exactly the one re-rendered for the selection.
+   */
+  deselect?: string[];
 }
 
 /** Decides everything: targets, statuses, findings, the owned file and its diff. */
@@ -105,13 +112,17 @@ export function planTuning(
   };
   // Pass 1 decides statuses (only non-boot rules refuse); pass 2 sees the file those statuses produce.
   const statuses = decideStatuses(snapshot, planned, runRules(rules, base, opts.allow));
+  for (const key of opts.deselect ?? []) if (statuses.get(key) === 'change') statuses.set(key, 'skipped');
   const ordered = orderWrites([...planned.values()]);
-  const written = ordered.filter((p) => ['change', 'same'].includes(statuses.get(p.key) ?? ''));
-  const after = renderOwnedFile(
-    request.profiles,
-    opts.overrides,
-    written.map((p) => ({ key: p.key, value: p.target, reason: p.reason, source: p.origin.profile })),
-  );
+  const kept = ownedEntries(before);
+  const written = ordered.flatMap((p): OwnedEntry[] => {
+    const st = statuses.get(p.key);
+    if (st === 'change' || st === 'same')
+      return [{ key: p.key, value: p.target, reason: p.reason, source: p.origin.profile }];
+    const old = st === 'skipped' ? kept.get(p.key) : undefined;
+    return old ? [old] : [];
+  });
+  const after = renderOwnedFile(request.profiles, opts.overrides, written);
   const ctx: RuleContext = {
     ...base,
     boot: { before: bootBefore, after: bootModels(snapshot, keys, ownedPath, after) },
@@ -152,6 +163,7 @@ export function planTuning(
       refused: count('refused'),
       absent: count('absent'),
       readOnly: count('read-only'),
+      skipped: count('skipped'),
       pending: count('change') > 0 || diff !== '',
       refusedAny: findings.some((f) => f.severity === 'refuse' && !f.allowed),
     },

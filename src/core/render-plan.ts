@@ -17,6 +17,7 @@ export function renderPlan(plan: Plan, style: Style, mode: 'plan' | 'apply' = 'p
     refused: style.red,
     absent: style.red,
     'read-only': style.red,
+    skipped: style.dim,
   };
   const header: Cell[] = ['KEY', 'NOW', 'AT BOOT', 'TARGET', 'STATUS'].map((t) => ({ text: t, paint: style.bold }));
   const table = renderTable([
@@ -59,6 +60,7 @@ export function renderPlan(plan: Plan, style: Style, mode: 'plan' | 'apply' = 'p
   if (s.refused) parts.push(`${s.refused} refused`);
   if (s.absent) parts.push(`${s.absent} absent`);
   if (s.readOnly) parts.push(`${s.readOnly} read-only`);
+  if (s.skipped) parts.push(`${s.skipped} skipped at review`);
   out.push(`Plan: ${parts.join(', ')}.${mode === 'plan' ? ' Nothing was written.' : ''}`);
   return out.join('\n') + '\n';
 }

@@ -88,25 +88,41 @@ export function acquireLock(dir: string, command: string): () => void {
   throw new UserError('could not take the lock', { file }, 1);
 }
 
-/** A new transaction id: sortable by time, unique per process. */
-export function newTransactionId(now: Date): string {
-  return `${now
+const ID_PATTERN = /^(\d{8}T\d{6}Z)-(\d+)$/;
+
+/**
+ * The next transaction id, taken under the lock: `YYYYMMDDTHHMMSSZ-NNNNNN`, the time clamped so it never runs
+ * behind the previous id and a sequence one above the highest on record. Transactions run one at a time under
+ * the lock, so plain string order is the order in which they began and committed (a plan's time says nothing).
+ */
+export function nextTransactionId(dir: string, now: Date): string {
+  const stamp = now
     .toISOString()
     .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}-${process.pid}`;
+    .replace(/\.\d+Z$/, 'Z');
+  let seq = 0;
+  let last = '';
+  for (const id of listTransactions(dir)) {
+    const m = ID_PATTERN.exec(id);
+    if (!m) continue;
+    seq = Math.max(seq, Number(m[2]));
+    if ((m[1] ?? '') > last) last = m[1] ?? '';
+  }
+  return `${stamp > last ? stamp : last}-${String(seq + 1).padStart(6, '0')}`;
 }
 
+/** The folder of a transaction; an id that is not one is a user error (it comes from the command line). */
 export function transactionDir(dir: string, id: string): string {
-  if (!/^[0-9TZ]+-\d+$/.test(id)) throw new UserError(`"${id}" is not a transaction id (see \`tune history\`)`);
+  if (!ID_PATTERN.test(id)) throw new UserError(`"${id}" is not a transaction id (see \`tune history\`)`);
   return path.join(dir, 'transactions', id);
 }
 
-/** Every transaction id, oldest first. */
+/** Every transaction id in the order they ran (see nextTransactionId). */
 export function listTransactions(dir: string): string[] {
   try {
     return fs
       .readdirSync(path.join(dir, 'transactions'))
-      .filter((n) => /^[0-9TZ]+-\d+$/.test(n))
+      .filter((n) => ID_PATTERN.test(n))
       .sort();
   } catch {
     return [];

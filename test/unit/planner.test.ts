@@ -29,6 +29,7 @@ test('statuses: change, same, absent, read-only, refused', () => {
     refused: 0,
     absent: 2,
     readOnly: 1,
+    skipped: 0,
     pending: true,
     refusedAny: true,
   });

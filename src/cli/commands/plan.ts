@@ -25,8 +25,11 @@ export interface PlanFlags {
 
 export interface PreparedPlan {
   plan: Plan;
-  /** Plans the same inputs again for a subset of the requested keys (interactive deselection in apply). */
-  subset(keys: string[]): Plan;
+  /**
+   * The same plan (same snapshot, same request) with only `keys` of its changes selected: the others are `skipped`
+   * and keep their current owned-file line. What interactive apply shows last and then executes.
+   */
+  select(keys: string[]): Plan;
 }
 
 /** Builds the plan from flags: the one path shared by `plan` and `apply`. */
@@ -55,14 +58,11 @@ export async function preparePlan(ctx: CliContext, flags: PlanFlags): Promise<Pr
   const now = ctx.now();
   return {
     plan: planTuning(snapshot, request, allRules, now, opts),
-    subset: (keys) =>
-      planTuning(
-        snapshot,
-        { ...request, settings: request.settings.filter((s) => keys.includes(s.key)) },
-        allRules,
-        now,
-        opts,
-      ),
+    select: (keys) => {
+      const plan = planTuning(snapshot, request, allRules, now, opts);
+      const deselect = plan.changes.filter((c) => c.status === 'change' && !keys.includes(c.key)).map((c) => c.key);
+      return deselect.length ? planTuning(snapshot, request, allRules, now, { ...opts, deselect }) : plan;
+    },
   };
 }
 

@@ -1,17 +1,19 @@
-// `tune history`, `tune status`, `tune rollback`, `tune recover`: the state directory as people see it.
-import { readHistory } from '../../apply/history.js';
+// `tune history`, `tune status`, `tune rollback`, `tune reset`, `tune recover`, `tune confirm`: the state directory
+// as people see it.
+import { readHistory, type HistoryEntry } from '../../apply/history.js';
 import {
   lastApplied,
+  previewRollback,
   recoverInterrupted,
-  rollbackPreview,
-  rollbackTransaction,
+  resetTarget,
+  rollbackTo,
   statusDrift,
 } from '../../apply/operations.js';
+import { readPending } from '../../apply/pending.js';
+import { StaleState } from '../../apply/host-state.js';
+import { ReportedFailure, UserError } from '../../core/errors.js';
 import { diffOwnedFile } from '../../core/owned-file.js';
 import { normalizeValue } from '../../core/sysctl-value.js';
-import { readPending } from '../../apply/confirmation.js';
-import { readBackup } from '../../apply/transaction.js';
-import { UserError } from '../../core/errors.js';
 import { renderTable } from '../../core/text-table.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -23,6 +25,14 @@ interface StateFlags {
   json?: boolean;
   yes?: boolean;
   force?: boolean;
+}
+
+/** KIND as people read it: `rollback of X`, `rollback of X (confirmation expired)`, `reset to before X`. */
+function kindText(e: HistoryEntry): string {
+  if (!e.of) return e.kind;
+  const base = e.kind === 'reset' ? `reset to before ${e.of}` : `rollback of ${e.of}`;
+  const more = e.undoes.length > 1 ? ` (+${e.undoes.length - 1} later)` : '';
+  return `${base}${more}${e.trigger === 'expired-confirmation' ? ' (confirmation expired)' : ''}`;
 }
 
 export function runHistory(ctx: CliContext, flags: StateFlags): number {
@@ -45,8 +55,8 @@ export function runHistory(ctx: CliContext, flags: StateFlags): number {
       e.id,
       e.createdAt,
       e.user,
-      e.of ? `${e.kind} of ${e.of}` : e.kind,
-      e.state,
+      kindText(e),
+      e.undoneBy ? `${e.state} (${e.undoneBy})` : e.state,
       String(e.keys.length),
       [e.profiles.join(','), e.message].filter(Boolean).join(' / '),
     ]),
@@ -60,8 +70,10 @@ export function runStatus(ctx: CliContext, flags: StateFlags): number {
   const entries = readHistory(h.stateDir);
   const last = entries.at(-1) ?? null;
   const interrupted = entries.find((e) => e.state === 'interrupted') ?? null;
-  const applied = [...entries].reverse().find((e) => e.state === 'applied' || e.state === 'pending confirmation');
-  const drift = applied ? statusDrift(h, readBackup(h.stateDir, applied.id)) : [];
+  const applied = [...entries]
+    .reverse()
+    .find((e) => e.kind === 'apply' && (e.state === 'applied' || e.state === 'pending confirmation'));
+  const drift = statusDrift(h, entries, applied?.id ?? null);
   const p = readPending(h.stateDir);
   const pending = p
     ? {
@@ -74,7 +86,7 @@ export function runStatus(ctx: CliContext, flags: StateFlags): number {
     ctx.out(JSON.stringify({ last, interrupted, pending, lastApplied: applied?.id ?? null, drift }, null, 2) + '\n');
     return EXIT.OK;
   }
-  const out = [`Last transaction: ${last ? `${last.id} (${last.kind}, ${last.state})` : 'none'}`];
+  const out = [`Last transaction: ${last ? `${last.id} (${kindText(last)}, ${last.state})` : 'none'}`];
   if (pending)
     out.push(
       ctx.style.yellow(
@@ -85,63 +97,104 @@ export function runStatus(ctx: CliContext, flags: StateFlags): number {
     out.push(
       ctx.style.red(`Interrupted transaction ${interrupted.id}: run \`tune recover\` to restore the state before it.`),
     );
-  if (applied)
+  if (entries.some((e) => e.committed))
     out.push(
       drift.length
-        ? ctx.style.yellow(`Drift since ${applied.id}:\n  ${drift.join('\n  ')}`)
-        : `No drift since ${applied.id}.`,
+        ? ctx.style.yellow(`Drift since tune's last transaction:\n  ${drift.join('\n  ')}`)
+        : `No drift since tune's last transaction${applied ? ` (last applied: ${applied.id})` : ''}.`,
     );
   ctx.out(out.join('\n') + '\n');
   return EXIT.OK;
 }
 
-export async function runRollback(ctx: CliContext, id: string | undefined, flags: StateFlags): Promise<number> {
+/** Shared by rollback and reset: preview every transaction undone and every value and file restored, ask, run. */
+async function rollBackTo(
+  ctx: CliContext,
+  flags: StateFlags,
+  target: string,
+  kind: 'rollback' | 'reset',
+): Promise<number> {
   const h = hostContext(ctx, flags);
   if (!flags.yes && !ctx.isTerminal)
     throw new UserError('no terminal to ask for confirmation: review with `tune history`, then pass --yes');
-  const target = id ?? lastApplied(h.stateDir);
-  const preview = rollbackPreview(h, target);
-  const lines = [ctx.style.bold(`Rolling back ${target} restores:`)];
+  const preview = previewRollback(h, target);
+  const undoes = preview.chain.undoes;
+  if (preview.nothingToDo) {
+    ctx.out(`Nothing to do: the host already is in the state from before ${target}.\n`);
+    return EXIT.OK;
+  }
+  const lines = [
+    ctx.style.bold(
+      `${kind === 'reset' ? 'Reset' : 'Rolling back'} to the state before ${target} undoes ${undoes.length} transaction(s), newest first:`,
+    ),
+    ...undoes.map((e) => `  ${e.id}  ${kindText(e)}  ${[e.profiles.join(','), e.message].filter(Boolean).join(' / ')}`),
+    ctx.style.bold('It restores:'),
+  ];
   for (const v of preview.values)
-    lines.push(`  ${v.key}: ${v.now === null ? '(absent)' : normalizeValue(v.now)} -> ${normalizeValue(v.restored)}`);
-  const diff = diffOwnedFile(preview.file.path, preview.file.now, preview.file.restored ?? '');
-  if (preview.file.restored === null)
-    lines.push(
-      preview.file.now === null
-        ? `  ${preview.file.path}: stays absent`
-        : `  ${preview.file.path}: removed (it did not exist before)`,
-    );
-  else if (diff) lines.push(diff.trimEnd());
+    if (v.now === null || normalizeValue(v.now) !== normalizeValue(v.restored))
+      lines.push(`  ${v.key}: ${v.now === null ? '(absent)' : normalizeValue(v.now)} -> ${normalizeValue(v.restored)}`);
+  for (const f of preview.files) {
+    if (f.restored === null)
+      lines.push(f.now === null ? `  ${f.path}: stays absent` : `  ${f.path}: removed (it did not exist before)`);
+    else {
+      const diff = diffOwnedFile(f.path, f.now, f.restored);
+      lines.push(diff ? diff.trimEnd() : `  ${f.path}: unchanged`);
+    }
+  }
   if (preview.drift.length)
     lines.push(
-      ctx.style.yellow(`Changed since ${target} (a rollback overwrites it):\n  ${preview.drift.join('\n  ')}`),
+      ctx.style.yellow(
+        `Changed by another writer since tune's last transaction (a rollback overwrites it):\n  ${preview.drift.join('\n  ')}`,
+      ),
     );
   ctx.out(lines.join('\n') + '\n');
   let force = flags.force === true;
+  let seen: { tip: string; drift: string[] } | undefined;
   if (!flags.yes) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { confirm } = require('@inquirer/prompts') as typeof import('@inquirer/prompts');
+    const { confirmYes, PromptAborted } = await import('../prompts.js');
     try {
-      if (
-        !(await confirm({
-          message: preview.drift.length ? 'Roll back anyway, overwriting those changes?' : 'Roll back?',
-          default: false,
-        }))
-      ) {
+      const question = preview.drift.length
+        ? `${kind === 'reset' ? 'Reset' : 'Roll back'} anyway, overwriting those changes?`
+        : `${kind === 'reset' ? 'Reset' : 'Roll back'}?`;
+      if (!(await confirmYes(question))) {
         ctx.err('Not confirmed: nothing changed.\n');
         return EXIT.RUNTIME;
       }
-    } catch {
+    } catch (e) {
+      if (!(e instanceof PromptAborted)) throw e;
       ctx.err('Aborted: nothing changed.\n');
-      return EXIT.RUNTIME;
+      throw new ReportedFailure(EXIT.RUNTIME);
     }
     force = true;
+    seen = { tip: preview.chain.tip, drift: preview.drift };
   }
-  const result = rollbackTransaction(h, target, force);
+  let result;
+  try {
+    result = rollbackTo(h, target, { kind, force, ...(seen ? { seen } : {}) });
+  } catch (e) {
+    if (e instanceof StaleState) throw new UserError(e.message, {}, EXIT.RUNTIME);
+    throw e;
+  }
   ctx.out(
-    `Rolled back ${target} as transaction ${result.id}: ${result.runtimeWritten.length} runtime value(s) restored; owned file ${result.file}.\n`,
+    result
+      ? `${kind === 'reset' ? 'Reset' : 'Rolled back'} to before ${target} as transaction ${result.id}: ${result.runtimeWritten.length} runtime value(s) and ${result.files.length} file(s) restored. Undo with \`tune rollback ${result.id}\`.\n`
+      : `Nothing to do: the host already is in the state from before ${target}.\n`,
   );
   return EXIT.OK;
+}
+
+export async function runRollback(ctx: CliContext, id: string | undefined, flags: StateFlags): Promise<number> {
+  const h = hostContext(ctx, flags);
+  return rollBackTo(ctx, flags, id ?? lastApplied(readHistory(h.stateDir)), 'rollback');
+}
+
+export async function runReset(ctx: CliContext, flags: StateFlags): Promise<number> {
+  const target = resetTarget(hostContext(ctx, flags));
+  if (!target) {
+    ctx.out('Nothing to reset: no transaction of tune is on record.\n');
+    return EXIT.OK;
+  }
+  return rollBackTo(ctx, flags, target, 'reset');
 }
 
 export function runRecover(ctx: CliContext, flags: StateFlags): number {
@@ -153,7 +206,7 @@ export function runRecover(ctx: CliContext, flags: StateFlags): number {
 
 export async function runConfirm(ctx: CliContext, flags: StateFlags): Promise<number> {
   const { confirmPending } = await import('../../apply/confirmation.js');
-  ctx.out(`Confirmed transaction ${confirmPending(hostContext(ctx, flags))}.\n`);
+  ctx.out(`Confirmed transaction ${confirmPending(hostContext(ctx, flags))}: the change stays.\n`);
   return EXIT.OK;
 }
 
