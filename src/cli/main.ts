@@ -5,9 +5,10 @@ import { DEFAULT_STATE_DIR } from '../system/state-dir.js';
 import { ReportedFailure, UserError } from '../core/errors.js';
 import { collect } from './options.js';
 import { processContext, type CliContext } from './context.js';
-import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { EXIT, EXIT_CODES_HELP, VERIFY_EXIT_CODES_HELP } from './exit-codes.js';
 
-const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n\n${EXIT_CODES_HELP}\n`;
+const examples = (lines: string[], exitCodes = EXIT_CODES_HELP) =>
+  `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n\n${exitCodes}\n`;
 
 /** Builds the command tree. Each action loads its module only when it runs, so --help stays fast. */
 export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
@@ -175,6 +176,23 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .addOption(stateOption())
     .addHelpText('after', examples(['tune recover']))
     .action(async (flags) => setExit((await import('./commands/transactions.js')).runRecover(ctx, flags)));
+
+  program
+    .command('verify')
+    .description(
+      'For every key the owned file sets: runtime value vs file value vs what wins at boot (systemd, procps).',
+    )
+    .addOption(rootOption())
+    .option('--file <path>', 'the file tune owns', '/etc/sysctl.d/99-tune.conf')
+    .option('--json', 'print the comparison as JSON (docs/json.md)')
+    .addHelpText(
+      'after',
+      examples(
+        ['tune verify', 'tune verify --json', 'tune verify --file /etc/sysctl.d/90-site.conf'],
+        VERIFY_EXIT_CODES_HELP,
+      ),
+    )
+    .action(async (flags) => setExit((await import('./commands/verify.js')).runVerify(ctx, flags)));
 
   const diagnoseOptions = (c: Command) =>
     c

@@ -13,3 +13,10 @@ export function numberFlag(value: string | undefined, flag: string, fallback: nu
   if (!Number.isFinite(n) || n < min) throw new UserError(`${flag} takes a number >= ${min}, got "${value}"`);
   return n;
 }
+
+/** The owned file (--file): an absolute host path without "..", so it can never point outside the root. */
+export function ownedFileFlag(file: string): string {
+  if (!file.startsWith('/') || file.includes('\0') || file.split('/').includes('..'))
+    throw new UserError(`--file must be an absolute path without "..", got "${file}"`);
+  return file;
+}

@@ -10,6 +10,7 @@ import { createProfileLoader } from '../../system/profile-store.js';
 import { readSnapshotFile } from '../../system/snapshot-file.js';
 import { readSnapshot } from '../../system/snapshot-reader.js';
 import type { CliContext } from '../context.js';
+import { ownedFileFlag } from '../options.js';
 import { EXIT } from '../exit-codes.js';
 
 export interface PlanFlags {
@@ -39,9 +40,7 @@ export async function preparePlan(ctx: CliContext, flags: PlanFlags): Promise<Pr
   if (!profiles.length && !overrides.length)
     throw new UserError('nothing to plan: give --profile NAME or --set KEY=VALUE (see `tune profiles`)');
   if (flags.snapshot && flags.root) throw new UserError('--snapshot and --root are mutually exclusive');
-  const ownedFile = flags.file ?? DEFAULT_OWNED_FILE;
-  if (!ownedFile.startsWith('/') || ownedFile.includes('\0') || ownedFile.split('/').includes('..'))
-    throw new UserError(`--file must be an absolute path without "..", got "${ownedFile}"`);
+  const ownedFile = ownedFileFlag(flags.file ?? DEFAULT_OWNED_FILE);
   const root = ctx.root(flags.root);
   const request = resolveRequest(profiles, overrides, createProfileLoader(root));
   const snapshot = flags.snapshot
