@@ -35,3 +35,11 @@ export function kernelDefaults(s: Snapshot): KernelDefaults {
     tcpMaxSynBacklog: ehash === null ? null : Math.max(128, ehash / 128),
   };
 }
+
+/** The computed default of one key, or null: `>N`/`<N` keys need it to know what boot leaves when nothing sets them. */
+export function kernelDefaultOf(d: KernelDefaults, key: string): number | null {
+  if (key === 'net.ipv4.tcp_max_tw_buckets') return d.tcpMaxTwBuckets;
+  if (key === 'net.ipv4.tcp_max_orphans') return d.tcpMaxOrphans;
+  if (key === 'net.ipv4.tcp_max_syn_backlog') return d.tcpMaxSynBacklog;
+  return null;
+}

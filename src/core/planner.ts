@@ -1,5 +1,6 @@
 // The planner: pure. The same Snapshot (live or from a file) and request always give the same Plan.
 import { modelBoot, type BootModel } from './boot-precedence.js';
+import { planBound } from './bound-target.js';
 import { kernelDefaults } from './kernel-defaults.js';
 import { keySpec } from './key-catalog.js';
 import { parseKernelRelease } from './kernel-version.js';
@@ -30,7 +31,10 @@ export interface KeyChange {
   boot: BootValue | null;
   /** procps `sysctl --system`'s view when it differs from systemd's. */
   bootProcps?: BootValue | null;
+  /** The runtime target. */
   target: string;
+  /** The key's line in the owned file after the plan; null: no line (not written, or boot already meets `>N`/`<N`). */
+  fileValue: string | null;
   op: SettingOp;
   status: ChangeStatus;
   reason: string;
@@ -84,27 +88,33 @@ export function planTuning(
   opts: PlanOptions,
 ): Plan {
   const kernel = parseKernelRelease(snapshot.kernel.release);
+  const defaults = kernelDefaults(snapshot);
+  const keys = new Set([...request.settings.map((s) => s.key), ...Object.keys(snapshot.sysctl)]);
+  const ownedPath = opts.ownedFile;
+  // Boot as if the owned file were empty: what `>N`/`<N` keys get at boot unless tune writes them.
+  const bootWithoutOwned = bootModels(snapshot, keys, ownedPath, '');
   const planned = new Map<string, PlannedKey>();
   for (const s of request.settings) {
     const cur = snapshot.sysctl[s.key];
     const current = cur?.state === 'ok' ? cur.value : undefined;
+    const bound =
+      s.op === 'set' ? undefined : planBound(s.key, s.op, Number(s.value), current, bootWithoutOwned, defaults);
     planned.set(s.key, {
       key: s.key,
       current,
-      target: targetValue(s.key, s.op, s.value, current),
+      target: bound?.runtime ?? targetValue(s.key, s.op, s.value, current),
       op: s.op,
       reason: s.reason,
       origin: s.origin,
+      ...(bound ? { bound } : {}),
     });
   }
-  const keys = new Set([...planned.keys(), ...Object.keys(snapshot.sysctl)]);
-  const ownedPath = opts.ownedFile;
   const before = snapshot.config.find((f) => f.path === ownedPath)?.content ?? null;
   const bootBefore = bootModels(snapshot, keys, ownedPath, undefined);
   const base: RuleContext = {
     snapshot,
     kernel,
-    defaults: kernelDefaults(snapshot),
+    defaults,
     planned,
     boot: { before: bootBefore, after: bootBefore },
     ownedFile: { path: ownedPath, before, after: before ?? '' },
@@ -115,14 +125,16 @@ export function planTuning(
   for (const key of opts.deselect ?? []) if (statuses.get(key) === 'change') statuses.set(key, 'skipped');
   const ordered = orderWrites([...planned.values()]);
   const kept = ownedEntries(before);
-  const written = ordered.flatMap((p): OwnedEntry[] => {
+  const entries = ordered.flatMap((p): OwnedEntry[] => {
     const st = statuses.get(p.key);
-    if (st === 'change' || st === 'same')
-      return [{ key: p.key, value: p.target, reason: p.reason, source: p.origin.profile }];
+    if (st === 'change' || st === 'same') {
+      const value = p.bound ? p.bound.file : p.target;
+      return value === null ? [] : [{ key: p.key, value, reason: p.reason, source: p.origin.profile }];
+    }
     const old = st === 'skipped' ? kept.get(p.key) : undefined;
     return old ? [old] : [];
   });
-  const after = renderOwnedFile(request.profiles, opts.overrides, written);
+  const after = renderOwnedFile(request.profiles, opts.overrides, entries);
   const ctx: RuleContext = {
     ...base,
     boot: { before: bootBefore, after: bootModels(snapshot, keys, ownedPath, after) },
@@ -138,6 +150,7 @@ export function planTuning(
       boot: sd,
       ...(JSON.stringify(sd) !== JSON.stringify(pp) ? { bootProcps: pp } : {}),
       target: p.target,
+      fileValue: entries.find((e) => e.key === p.key)?.value ?? null,
       op: p.op,
       status: statuses.get(p.key) ?? 'change',
       reason: p.reason,
@@ -170,7 +183,7 @@ export function planTuning(
   };
 }
 
-/** The value tune would write: `>N`/`<N` only move one way; reserved ports merge with the current list. */
+/** The value tune would write: `>N`/`<N` only move one way (see bound-target.ts); reserved ports merge with current. */
 export function targetValue(key: string, op: SettingOp, value: string, current: string | undefined): string {
   if (op !== 'set') {
     const want = Number(value);

@@ -1,7 +1,7 @@
 // The human form of a Plan: a per-key table with reasons and findings, then the unified diff.
 import type { ChangeStatus, KeyChange, Plan } from './planner.js';
 import type { Finding, Severity } from './rules/rule.js';
-import { normalizeValue } from './sysctl-value.js';
+import { normalizeValue, sameValue } from './sysctl-value.js';
 import type { Style } from './text-style.js';
 import { ellipsize, renderTable, type Cell } from './text-table.js';
 
@@ -26,7 +26,7 @@ export function renderPlan(plan: Plan, style: Style, mode: 'plan' | 'apply' = 'p
       { text: c.key },
       { text: ellipsize(c.current === null ? '(absent)' : normalizeValue(c.current), 24) },
       { text: ellipsize(bootText(c), 34) },
-      { text: ellipsize(c.target, 24) },
+      { text: ellipsize(targetText(c), 34) },
       { text: c.status, paint: statusPaint[c.status] },
     ]),
   ]);
@@ -69,6 +69,14 @@ function bootText(c: KeyChange): string {
   if (!c.boot) return '(not set)';
   const base = c.boot.file.slice(c.boot.file.lastIndexOf('/') + 1);
   return `${c.boot.value} @${base}:${c.boot.line}`;
+}
+
+/** The runtime target, and the owned file's value where it differs (a `>N`/`<N` key keeps a higher runtime value). */
+function targetText(c: KeyChange): string {
+  // A saved plan from before fileValue existed has none: show the target alone.
+  if (c.fileValue === undefined || !['change', 'same'].includes(c.status)) return c.target;
+  if (c.fileValue === null) return `${c.target} (no file line)`;
+  return sameValue(c.fileValue, c.target) ? c.target : `${c.target} (file ${c.fileValue})`;
 }
 
 const SEVERITY_LABEL: Record<Severity, string> = { refuse: 'REFUSE', warn: 'WARN  ', info: 'info  ' };

@@ -64,8 +64,7 @@ function assertWrittenAsShown(o: Outcome): void {
   assert.equal(o.after.file, expected, 'the written bytes are the last diff shown before the final yes');
 }
 
-const assignments = (file: string | null) =>
-  (file ?? '').split('\n').filter((l) => /^[a-z].* = /.test(l));
+const assignments = (file: string | null) => (file ?? '').split('\n').filter((l) => /^[a-z].* = /.test(l));
 
 const FINAL = /Set \d+ runtime value\(s\) and (write|leave) .*\? \(y\/N\)/;
 
@@ -97,7 +96,12 @@ test('interactive apply, deselect one: that key keeps its runtime value and gets
     assert.equal(o.after.values['net.ipv4.tcp_tw_reuse'], '1');
     assert.deepEqual(
       assignments(o.after.file).map((l) => l.split(' ')[0]),
-      ['net.ipv4.ip_local_port_range', 'net.ipv4.tcp_max_tw_buckets', 'net.ipv4.tcp_timestamps', 'net.ipv4.tcp_tw_reuse'],
+      [
+        'net.ipv4.ip_local_port_range',
+        'net.ipv4.tcp_max_tw_buckets',
+        'net.ipv4.tcp_timestamps',
+        'net.ipv4.tcp_tw_reuse',
+      ],
       'four keys: the same key (tcp_timestamps) stays',
     );
   });
@@ -153,7 +157,13 @@ test('a warning is acknowledged per change; declining it deselects only that cha
 
 for (const [at, keys] of [
   ['the change list', [['Changes to apply', 'C-c']]],
-  ['the final confirmation', [['Changes to apply', 'Enter'], [FINAL.source, 'C-c']]],
+  [
+    'the final confirmation',
+    [
+      ['Changes to apply', 'Enter'],
+      [FINAL.source, 'C-c'],
+    ],
+  ],
 ] as const) {
   test(`Ctrl-C at ${at} changes nothing`, { skip }, async () => {
     await withTerminal(script(`${TUNE} apply -p short-connection-api`), async (t) => {
@@ -169,73 +179,85 @@ for (const [at, keys] of [
   });
 }
 
-test('a planned key changed while the review waits: nothing is written, the new state is shown and asked again', { skip }, async () => {
-  await withTerminal(script(`${TUNE} apply -p short-connection-api`), async (t) => {
-    await t.waitFor(/Changes to apply/);
-    t.inside('echo 3333 > /proc/sys/net/core/somaxconn');
-    await t.keys('Enter');
-    await t.waitFor(FINAL);
-    await t.keys('y', 'Enter');
-    const s = await t.waitFor(/The host changed while you reviewed \(net\.core\.somaxconn\): nothing was written/);
-    const from = t.screen().length - 1;
-    await t.waitFor(/net\.core\.somaxconn: 3333 -> 8192/, { from: t.screen().indexOf('The host changed') });
-    assert.ok(s.length > 0 && from > 0);
-    await t.keys('C-c');
-    const o = await finish(t);
-    assert.equal(o.exit, 1);
-    assert.equal(o.after.file, null, 'nothing written from the stale plan');
-    assert.equal(o.after.values['net.core.somaxconn'], '3333');
-  });
-});
+test(
+  'a planned key changed while the review waits: nothing is written, the new state is shown and asked again',
+  { skip },
+  async () => {
+    await withTerminal(script(`${TUNE} apply -p short-connection-api`), async (t) => {
+      await t.waitFor(/Changes to apply/);
+      t.inside('echo 3333 > /proc/sys/net/core/somaxconn');
+      await t.keys('Enter');
+      await t.waitFor(FINAL);
+      await t.keys('y', 'Enter');
+      const s = await t.waitFor(/The host changed while you reviewed \(net\.core\.somaxconn\): nothing was written/);
+      const from = t.screen().length - 1;
+      await t.waitFor(/net\.core\.somaxconn: 3333 -> 8192/, { from: t.screen().indexOf('The host changed') });
+      assert.ok(s.length > 0 && from > 0);
+      await t.keys('C-c');
+      const o = await finish(t);
+      assert.equal(o.exit, 1);
+      assert.equal(o.after.file, null, 'nothing written from the stale plan');
+      assert.equal(o.after.values['net.core.somaxconn'], '3333');
+    });
+  },
+);
 
-test('a change between the final yes and the lock (a slow operator): the re-review is what gets written', { skip }, async () => {
-  const cmd = `TUNE_STOP_AT=before-lock ${TUNE} apply -p short-connection-api`;
-  await withTerminal(script(cmd), async (t) => {
-    await t.waitFor(/Changes to apply/);
-    await t.keys('Enter');
-    await t.waitFor(FINAL);
-    await t.keys('y', 'Enter');
-    const pid = await (async () => {
-      for (let i = 0; i < 100; i++) {
-        const p = t.pidOf('tune.cjs apply');
-        if (p) return p;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error('apply process not found');
-    })();
-    await waitStopped(pid);
-    t.inside('echo 3333 > /proc/sys/net/core/somaxconn');
-    process.kill(pid, 'SIGCONT');
-    const mark = t.screen().length;
-    await t.waitFor(/The host changed while you reviewed \(net\.core\.somaxconn\)/);
-    await t.waitFor(/Changes to apply/, { from: t.screen().indexOf('The host changed') });
-    await t.keys('Enter');
-    await t.waitFor(FINAL, { from: t.screen().indexOf('The host changed') });
-    await t.keys('y', 'Enter');
-    await waitStopped(pid); // stops again before the lock: nothing changes this time
-    process.kill(pid, 'SIGCONT');
-    const o = await finish(t);
-    assert.ok(mark > 0);
-    assert.equal(o.exit, 0, o.screen);
-    assertWrittenAsShown(o);
-    assert.equal(o.after.values['net.core.somaxconn'], '8192');
-    assert.match(o.screen, /net\.core\.somaxconn\s+3333\s/, 'the second review showed the new value');
-  });
-});
+test(
+  'a change between the final yes and the lock (a slow operator): the re-review is what gets written',
+  { skip },
+  async () => {
+    const cmd = `TUNE_STOP_AT=before-lock ${TUNE} apply -p short-connection-api`;
+    await withTerminal(script(cmd), async (t) => {
+      await t.waitFor(/Changes to apply/);
+      await t.keys('Enter');
+      await t.waitFor(FINAL);
+      await t.keys('y', 'Enter');
+      const pid = await (async () => {
+        for (let i = 0; i < 100; i++) {
+          const p = t.pidOf('tune.cjs apply');
+          if (p) return p;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error('apply process not found');
+      })();
+      await waitStopped(pid);
+      t.inside('echo 3333 > /proc/sys/net/core/somaxconn');
+      process.kill(pid, 'SIGCONT');
+      const mark = t.screen().length;
+      await t.waitFor(/The host changed while you reviewed \(net\.core\.somaxconn\)/);
+      await t.waitFor(/Changes to apply/, { from: t.screen().indexOf('The host changed') });
+      await t.keys('Enter');
+      await t.waitFor(FINAL, { from: t.screen().indexOf('The host changed') });
+      await t.keys('y', 'Enter');
+      await waitStopped(pid); // stops again before the lock: nothing changes this time
+      process.kill(pid, 'SIGCONT');
+      const o = await finish(t);
+      assert.ok(mark > 0);
+      assert.equal(o.exit, 0, o.screen);
+      assertWrittenAsShown(o);
+      assert.equal(o.after.values['net.core.somaxconn'], '8192');
+      assert.match(o.screen, /net\.core\.somaxconn\s+3333\s/, 'the second review showed the new value');
+    });
+  },
+);
 
-test('--confirm-within on a terminal: the question ends at the deadline, says so, and a late confirm fails', { skip }, async () => {
-  const cmd = `${TUNE} apply --set net.core.somaxconn=5000 --yes --confirm-within 2`;
-  const after = `${TUNE} confirm; echo "CONFIRM_EXIT=$?"`;
-  await withTerminal(script(`${cmd}; e=$?; ${after}; (exit $e)`), async (t) => {
-    await t.waitFor(/Keep the change\?/);
-    const o = await finish(t);
-    assert.match(o.screen, /No answer before the deadline: transaction \S+ was rolled back as transaction \S+/);
-    assert.equal(o.exit, 1, 'the change did not stay');
-    assert.match(o.screen, /too late: the confirmation deadline of transaction \S+ passed/);
-    assert.match(o.screen, /^CONFIRM_EXIT=1$/m);
-    assert.deepEqual(o.after, o.before, 'the old state');
-  });
-});
+test(
+  '--confirm-within on a terminal: the question ends at the deadline, says so, and a late confirm fails',
+  { skip },
+  async () => {
+    const cmd = `${TUNE} apply --set net.core.somaxconn=5000 --yes --confirm-within 2`;
+    const after = `${TUNE} confirm; echo "CONFIRM_EXIT=$?"`;
+    await withTerminal(script(`${cmd}; e=$?; ${after}; (exit $e)`), async (t) => {
+      await t.waitFor(/Keep the change\?/);
+      const o = await finish(t);
+      assert.match(o.screen, /No answer before the deadline: transaction \S+ was rolled back as transaction \S+/);
+      assert.equal(o.exit, 1, 'the change did not stay');
+      assert.match(o.screen, /too late: the confirmation deadline of transaction \S+ passed/);
+      assert.match(o.screen, /^CONFIRM_EXIT=1$/m);
+      assert.deepEqual(o.after, o.before, 'the old state');
+    });
+  },
+);
 
 test('--confirm-within on a terminal: yes in time keeps the change', { skip }, async () => {
   const cmd = `${TUNE} apply --set net.core.somaxconn=5000 --yes --confirm-within 30`;

@@ -105,6 +105,28 @@ test(
   },
 );
 
+test('a sysctl -w value above >N stays at runtime and is never pinned into the owned file', { skip }, () => {
+  const r = inSandbox(`
+    out.ehash = fs.readFileSync('/proc/sys/net/ipv4/tcp_ehash_entries', 'utf8').trim();
+    fs.writeFileSync('/proc/sys/net/ipv4/tcp_max_tw_buckets', '2000000');
+    const planned = () => JSON.parse(tune(['plan', '-p', 'short-connection-api', '--json']).stdout);
+    out.plan = planned().changes.find((c) => c.key === 'net.ipv4.tcp_max_tw_buckets');
+    out.apply = tune(['apply', '-p', 'short-connection-api', '--yes']);
+    out.applied = state();
+    out.again = planned().summary;
+  `);
+  // This netns's kernel default is tcp_ehash_entries / 2: the owned file needs 262144 only when that is lower.
+  const fileValue = Math.abs(Number(r.ehash)) / 2 >= 262144 ? null : '262144';
+  const plan = r.plan as { status: string; target: string; fileValue: string | null; findings: { rule: string }[] };
+  assert.deepEqual([plan.status, plan.target, plan.fileValue], ['same', '2000000', fileValue]);
+  assert.ok(plan.findings.some((f) => f.rule === 'RUNTIME_UNPERSISTED'));
+  assert.equal((r.apply as { status: number }).status, 0, JSON.stringify(r.apply));
+  const applied = r.applied as { values: Record<string, string>; file: string };
+  assert.equal(applied.values['net.ipv4.tcp_max_tw_buckets'], '2000000', 'the runtime is never lowered by >N');
+  assert.equal(/^net.ipv4.tcp_max_tw_buckets = (.*)$/m.exec(applied.file)?.[1] ?? null, fileValue);
+  assert.equal((r.again as { pending: boolean }).pending, false, 'a second plan has nothing to do');
+});
+
 test('a value the kernel rejects in the middle of a plan leaves nothing changed', { skip }, () => {
   const r = inSandbox(`
     out.before = state();

@@ -32,9 +32,13 @@ export async function withTerminal(script: string, fn: (t: Terminal) => Promise<
   fs.writeFileSync(file, `${script}\nsleep 120\n`);
   const socket = `tune-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-  const started = spawnSync('tmux', ['-L', socket, '-f', conf, 'new-session', '-d', '-s', 'main', '-x', '300', '-y', '60', `${SANDBOX} bash ${file}`], {
-    encoding: 'utf8',
-  });
+  const started = spawnSync(
+    'tmux',
+    ['-L', socket, '-f', conf, 'new-session', '-d', '-s', 'main', '-x', '300', '-y', '60', `${SANDBOX} bash ${file}`],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (started.status !== 0) throw new Error(`tmux did not start: ${started.stderr}`);
   const panePid = Number(tmux('display-message', '-p', '-t', 'main', '#{pane_pid}').stdout.trim());
   const screen = () => tmux('capture-pane', '-p', '-J', '-t', 'main', '-S', '-50000').stdout;

@@ -321,6 +321,24 @@ test('FIN_TIMEOUT_MISJUSTIFIED refuses a fin_timeout justified as shortening TIM
   assert.deepEqual(ruleHits(planOf(snapshotOf(), [], { profiles, use: ['fact'] })), ['FIN_TIMEOUT_SCOPE:info']);
 });
 
+test("RUNTIME_UNPERSISTED and BOUND_MET_AT_BOOT fire on a >N key, and decide the same from a live plan's evidence", () => {
+  const key = 'net.ipv4.tcp_max_tw_buckets';
+  const profiles = { tw: `[sysctl]\n${key} = >262144\n` };
+  const cases: [SnapshotData, string[]][] = [
+    [{ sysctl: { [key]: '2000000' } }, ['RUNTIME_UNPERSISTED:warn']],
+    // ehash 1048576: the kernel default 524288 meets >262144, so the runtime moves there and no line is written.
+    [{ sysctl: { [key]: '131072', 'net.ipv4.tcp_ehash_entries': '1048576' } }, ['BOUND_MET_AT_BOOT:info']],
+    [{ sysctl: { [key]: '100000' } }, []],
+  ];
+  for (const [d, hits] of cases) {
+    const plan = planOf(snapshotOf(d), [], { profiles, use: ['tw'] });
+    assert.deepEqual(ruleHits(plan), hits);
+    const live = planOf(evidenceOnly(snapshotOf(d), [`${key}=`]), [], { profiles, use: ['tw'] });
+    assert.deepEqual(live.findings, plan.findings);
+    assert.deepEqual(live.changes, plan.changes);
+  }
+});
+
 test('PROFILE_SECTIONS_IGNORED reports tuned plugin sections', () => {
   const plan = planOf(snapshotOf(), [], {
     profiles: { t: '[main]\n[cpu]\ngovernor=performance\n[sysctl]\nnet.core.somaxconn=4096\n' },
@@ -358,6 +376,8 @@ test('every rule has a case here and is listed in docs/rules.md with its severit
     'FIN_TIMEOUT_MISJUSTIFIED',
     'PROFILE_SECTIONS_IGNORED',
     'OWNED_FILE_NOT_LOADED',
+    'RUNTIME_UNPERSISTED',
+    'BOUND_MET_AT_BOOT',
   ]);
   for (const r of allRules) {
     assert.ok(tested.has(r.id), `no test case for ${r.id}`);

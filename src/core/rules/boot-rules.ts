@@ -98,8 +98,10 @@ export const bootRules: Rule[] = [
       'A key the owned file sets today is not in this plan: it leaves the file; its runtime value is not changed.',
     check: (ctx) => {
       const after = new Set(parseSysctlConf(ctx.ownedFile.after).map((l) => (l.kind === 'invalid' ? '' : l.key)));
+      // A `>N`/`<N` key whose line boot no longer needs is explained by BOUND_MET_AT_BOOT instead.
+      const metAtBoot = (key: string) => ctx.planned.get(key)?.bound?.file === null;
       return parseSysctlConf(ctx.ownedFile.before ?? '')
-        .filter((l) => l.kind === 'assign' && !after.has(l.key))
+        .filter((l) => l.kind === 'assign' && !after.has(l.key) && !metAtBoot(l.key))
         .map((l) => ({
           key: l.kind === 'assign' ? l.key : '',
           message: `${l.kind === 'assign' ? l.key : ''} is in ${ctx.ownedFile.path} today but not in this plan: it is removed from the file and keeps its runtime value until reboot.`,

@@ -1,5 +1,6 @@
 // Every safety rule, in the order their findings are listed.
 import { bootRules } from './boot-rules.js';
+import { boundRules } from './bound-rules.js';
 import { hostRules } from './host-rules.js';
 import { memoryRules } from './memory-rules.js';
 import { portRules } from './port-rules.js';
@@ -15,5 +16,6 @@ export const allRules: Rule[] = [
   ...memoryRules,
   ...queueRules,
   ...hostRules,
+  ...boundRules,
   ...bootRules,
 ];

@@ -1,5 +1,6 @@
 // The rule model: stable id, severity, a message that says why and what to do instead, and the evidence used.
 import type { BootModel } from '../boot-precedence.js';
+import type { BoundTarget } from '../bound-target.js';
 import type { KernelDefaults } from '../kernel-defaults.js';
 import type { KernelVersion } from '../kernel-version.js';
 import type { SettingOrigin } from '../profile-resolver.js';
@@ -28,6 +29,8 @@ export interface PlannedKey {
   op: SettingOp;
   reason: string;
   origin: SettingOrigin;
+  /** For `>N`/`<N`: the bound and what boot leaves without the owned file (`target` is then `bound.runtime`). */
+  bound?: BoundTarget;
 }
 
 export interface RuleContext {
