@@ -2,7 +2,7 @@
 // the detached watchdog (which outlives the terminal or SSH session) or by the apply still waiting on a terminal,
 // whichever takes the lock first. A confirmation after the deadline is refused: it would claim a change that is gone.
 import { UserError } from '../core/errors.js';
-import { acquireLock, appendJournal, transactionDir } from '../system/state-dir.js';
+import { acquireLock, appendJournal, LockBusy, transactionDir } from '../system/state-dir.js';
 import { readHistory } from './history.js';
 import { rollbackTo, type HostContext } from './operations.js';
 import { clearPending, deadlinePassed, readPending, writePending } from './pending.js';
@@ -43,13 +43,24 @@ export function expiryOf(h: HostContext, id: string): { rollback: string | null;
   return null;
 }
 
-/** Rolls `id` back if its confirmation is still pending and past its deadline (the watchdog's and the prompt's). */
-export function expirePending(h: HostContext, id: string): void {
-  rollbackTo({ ...h, now: new Date() }, id, { kind: 'rollback', force: false, trigger: 'expired-confirmation' });
+/**
+ * Rolls `id` back if its confirmation is still pending and past its deadline. The watchdog and a prompt waiting on a
+ * terminal reach the deadline together: whoever gets the lock second waits for it (bounded) and then finds it done.
+ */
+export async function expirePending(h: HostContext, id: string, sleep: (ms: number) => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      rollbackTo({ ...h, now: new Date() }, id, { kind: 'rollback', force: false, trigger: 'expired-confirmation' });
+      return;
+    } catch (e) {
+      if (!(e instanceof LockBusy) || attempt >= 300) throw e;
+      await sleep(200);
+    }
+  }
 }
 
 /** Confirms the pending transaction; after its deadline this is refused (exit 1) and the rollback is enforced. */
-export function confirmPending(h: HostContext): string {
+export async function confirmPending(h: HostContext, sleep: (ms: number) => Promise<void>): Promise<string> {
   const release = acquireLock(h.stateDir, 'confirm');
   let late: string | null = null;
   try {
@@ -75,7 +86,7 @@ export function confirmPending(h: HostContext): string {
     release();
   }
   // Past the deadline and the watchdog has not acted yet (dead, or a moment late): enforce it now.
-  expirePending(h, late);
+  await expirePending(h, late, sleep);
   const how = expiryOf(h, late);
   throw new UserError(
     `too late: the confirmation deadline of transaction ${late} passed; it was ${how?.note ?? 'rolled back'}`,
@@ -86,21 +97,11 @@ export function confirmPending(h: HostContext): string {
 
 /** The watchdog's work: wait for the deadline; if still unconfirmed, roll the transaction back. */
 export async function watchPending(h: HostContext, id: string, sleep: (ms: number) => Promise<void>): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+  for (;;) {
     const p = readPending(h.stateDir);
     if (!p || p.id !== id) return;
     const left = Date.parse(p.deadline) - Date.now();
-    if (left > 0) {
-      await sleep(Math.min(left, 60_000));
-      continue;
-    }
-    try {
-      expirePending(h, id);
-      return;
-    } catch (e) {
-      // Another transaction holds the lock (a confirm racing the deadline): try again shortly, for up to a minute.
-      if (attempt > 300 || !(e instanceof UserError) || !/another tune transaction/.test(e.message)) throw e;
-      await sleep(200);
-    }
+    if (left <= 0) return expirePending(h, id, sleep);
+    await sleep(Math.min(left, 60_000));
   }
 }

@@ -21,6 +21,13 @@ export function ensureStateDir(dir: string): void {
   }
 }
 
+/** Another live process holds the transaction lock (or is taking it): worth a bounded retry, never a takeover. */
+export class LockBusy extends UserError {
+  constructor(message: string, file: string) {
+    super(message, { file }, 1);
+  }
+}
+
 export interface LockInfo {
   pid: number;
   command: string;
@@ -75,13 +82,12 @@ export function acquireLock(dir: string, command: string): () => void {
         holder = undefined; // being written right now, or garbage: treat as held unless clearly stale below
       }
       if (holder && alive(holder.pid))
-        throw new UserError(
+        throw new LockBusy(
           `another tune transaction is running (pid ${holder.pid}, ${holder.command}, since ${holder.since})`,
-          { file },
-          1,
+          file,
         );
       if (!holder && Date.now() - fs.statSync(file).mtimeMs < 5000)
-        throw new UserError('another tune transaction is starting', { file }, 1);
+        throw new LockBusy('another tune transaction is starting', file);
       fs.rmSync(file, { force: true }); // stale: its process is gone
     }
   }

@@ -192,11 +192,12 @@ async function awaitConfirmation(ctx: CliContext, host: HostContext, id: string,
     return EXIT.OK;
   }
   if (answer === true) {
-    ctx.out(`Confirmed transaction ${confirmPending(host)}: the change stays.\n`);
+    ctx.out(`Confirmed transaction ${await confirmPending(host, ctx.sleep)}: the change stays.\n`);
     return EXIT.OK;
   }
   if (answer === 'deadline') {
-    expirePending(host, id);
+    await ctx.sleep(0); // let the prompt library finish its own output first
+    await expirePending(host, id, ctx.sleep);
     ctx.err(
       ctx.style.yellow(
         `No answer before the deadline: transaction ${id} was ${expiryOf(host, id)?.note ?? 'rolled back'}.\n`,

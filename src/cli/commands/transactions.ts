@@ -206,7 +206,7 @@ export function runRecover(ctx: CliContext, flags: StateFlags): number {
 
 export async function runConfirm(ctx: CliContext, flags: StateFlags): Promise<number> {
   const { confirmPending } = await import('../../apply/confirmation.js');
-  ctx.out(`Confirmed transaction ${confirmPending(hostContext(ctx, flags))}: the change stays.\n`);
+  ctx.out(`Confirmed transaction ${await confirmPending(hostContext(ctx, flags), ctx.sleep)}: the change stays.\n`);
   return EXIT.OK;
 }
 
