@@ -86,7 +86,10 @@ test(
       'net.core.somaxconn: runtime 1234 but boot sets 8192 (/etc/sysctl.d/99-tune.conf:5)',
     ]);
     assert.equal((r.refusedRollback as { status: number }).status, 1);
-    assert.match((r.refusedRollback as { stderr: string }).stderr, /the host changed since tune's last transaction \(not by tune\): net.core.somaxconn is 1234, tune left 8192\. Use --force/);
+    assert.match(
+      (r.refusedRollback as { stderr: string }).stderr,
+      /the host changed since tune's last transaction \(not by tune\): net.core.somaxconn is 1234, tune left 8192\. Use --force/,
+    );
     assert.equal((r.rollback as { status: number }).status, 0, JSON.stringify(r.rollback));
     assert.deepEqual(r.rolledBack, before, 'values and file (absent) back exactly');
     assert.deepEqual(r.history, [
