@@ -36,11 +36,6 @@ export function planBasis(plan: Plan): ExpectedState {
   };
 }
 
-/** One-line reasons the host no longer matches the plan (empty when it does). */
-export function planStaleness(root: string, plan: Plan): string[] {
-  return compareHost(root, planBasis(plan)).map(describeStale);
-}
-
 /** Refuses while an applied change waits for `tune confirm`: a second change on top would blur what is undone. */
 function refuseWhilePending(h: HostContext): void {
   const p = readPending(h.stateDir);

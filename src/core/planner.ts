@@ -48,6 +48,8 @@ export interface Plan {
   kernel: string;
   profiles: string[];
   overrides: string[];
+  /** Rule ids the request overrode (--allow): with profiles and overrides, the whole request (apply --plan replays it). */
+  allow: string[];
   snapshot: { takenAt: string; hostname: string; root: string };
   /** In write order: apply executes them as listed. */
   changes: KeyChange[];
@@ -166,6 +168,7 @@ export function planTuning(
     kernel: snapshot.kernel.release,
     profiles: request.profiles,
     overrides: opts.overrides,
+    allow: opts.allow,
     snapshot: { takenAt: snapshot.takenAt, hostname: snapshot.hostname, root: snapshot.root },
     changes,
     findings,

@@ -1,9 +1,10 @@
 // `tune apply`: show the plan, review it (or --yes), then execute exactly what was shown last as one transaction.
 import { findInterrupted } from '../../apply/history.js';
 import { StaleState } from '../../apply/host-state.js';
-import { applyPlan, planStaleness, writtenByTune, type HostContext } from '../../apply/operations.js';
+import { applyPlan, writtenByTune, type HostContext } from '../../apply/operations.js';
 import { readPending } from '../../apply/pending.js';
-import { readSavedPlan } from '../../apply/saved-plan.js';
+import { readSavedPlan, savedRequest } from '../../apply/saved-plan.js';
+import { planDifferences } from '../../core/plan-compare.js';
 import { ReportedFailure, UserError } from '../../core/errors.js';
 import type { Plan } from '../../core/planner.js';
 import { renderPlan } from '../../core/render-plan.js';
@@ -28,17 +29,45 @@ export interface ApplyFlags extends PlanFlags {
 /** The longest --confirm-within (mirrors MAX_CONFIRM_SECONDS, kept here so parsing does not load the watchdog). */
 const MAX_CONFIRM_SECONDS = 86_400;
 
-/** A saved plan, refused when the host no longer matches it; it is applied whole. */
-function savedPlan(root: string, file: string): PreparedPlan {
-  const plan = readSavedPlan(file);
-  const stale = planStaleness(root, plan);
-  if (stale.length)
+/**
+ * A saved plan: its request is planned again on this host and executed only when tune decides exactly what the file
+ * says (values it read, targets, statuses, the owned file's content); the fresh plan is the one executed, whole.
+ */
+async function savedPlan(ctx: CliContext, flags: ApplyFlags, file: string): Promise<PreparedPlan> {
+  const saved = readSavedPlan(file);
+  const req = savedRequest(saved);
+  if (!req.profiles.length && !req.overrides.length)
+    throw new UserError('not a tune plan: it requests nothing', { file });
+  const fresh = (
+    await preparePlan(ctx, {
+      profile: req.profiles,
+      set: req.overrides,
+      allow: req.allow,
+      file: req.file,
+      ...(flags.root ? { root: flags.root } : {}),
+    })
+  ).plan;
+  const differences = planDifferences(saved, fresh);
+  if (differences.length)
     throw new UserError(
-      `the host no longer matches the plan: ${stale.join('; ')}. Make a new plan`,
+      `the host no longer matches the plan: ${differences.join('; ')}. Make a new plan`,
       { file },
       EXIT.RUNTIME,
     );
-  return { plan, select: () => plan };
+  return { plan: fresh, select: () => fresh };
+}
+
+/** tune owns a `*.conf` file directly in a directory the boot loaders read for the administrator (/etc or /run). */
+function checkOwnable(path: string): void {
+  const slash = path.lastIndexOf('/');
+  const dir = path.slice(0, slash);
+  const name = path.slice(slash + 1);
+  if (!['/etc/sysctl.d', '/run/sysctl.d'].includes(dir) || !/^[A-Za-z0-9_][A-Za-z0-9._-]*\.conf$/.test(name))
+    throw new UserError(
+      'tune writes only a NAME.conf file directly in /etc/sysctl.d or /run/sysctl.d (where boot reads it)',
+      { file: path },
+      EXIT.USAGE,
+    );
 }
 
 /** --confirm-within: whole seconds from 1 to a day; anything else is a usage error before anything happens. */
@@ -84,8 +113,9 @@ export async function runApply(ctx: CliContext, flags: ApplyFlags): Promise<numb
       EXIT.RUNTIME,
     );
   for (;;) {
-    const prepared = flags.plan ? savedPlan(host.root, flags.plan) : await preparePlan(ctx, flags);
+    const prepared = flags.plan ? await savedPlan(ctx, flags, flags.plan) : await preparePlan(ctx, flags);
     let plan = prepared.plan;
+    checkOwnable(plan.file.path);
     checkOwnership(host, plan.file.path, flags.adopt === true);
     ctx.out(renderPlan(plan, ctx.style, 'apply'));
     if (plan.summary.refusedAny && flags.yes && !flags.skipRefused) {
