@@ -1,6 +1,11 @@
 // Transaction history from the state directory: what each did and how it ended.
-import { listTransactions, lockHeldByAnother, readJournal, transactionDir } from '../system/state-dir.js';
-import fs = require('node:fs');
+import {
+  listTransactions,
+  lockHeldByAnother,
+  readJournal,
+  readStateFile,
+  transactionDir,
+} from '../system/state-dir.js';
 import path = require('node:path');
 
 export type TransactionState =
@@ -41,11 +46,13 @@ export function readHistory(stateDir: string): HistoryEntry[] {
   for (const id of listTransactions(stateDir)) {
     const dir = transactionDir(stateDir, id);
     let backup: Record<string, unknown> = {};
+    const text = readStateFile(path.join(dir, 'backup.json'));
     try {
-      backup = JSON.parse(fs.readFileSync(path.join(dir, 'backup.json'), 'utf8')) as Record<string, unknown>;
+      backup = JSON.parse(text ?? '') as Record<string, unknown>;
     } catch {
       continue; // crashed before its backup was durable: nothing was changed by it
     }
+    if (backup === null || typeof backup !== 'object') continue;
     const journal = readJournal(dir);
     const aborted = journal.find((r) => r.step === 'aborted');
     const expired = journal.find((r) => r.step === 'expired' && r.rolledBack === false);
@@ -90,8 +97,9 @@ export function readHistory(stateDir: string): HistoryEntry[] {
 }
 
 function readPendingId(stateDir: string): string | null {
+  const text = readStateFile(path.join(stateDir, 'pending-confirmation.json'));
   try {
-    return (JSON.parse(fs.readFileSync(path.join(stateDir, 'pending-confirmation.json'), 'utf8')) as { id: string }).id;
+    return text === null ? null : String((JSON.parse(text) as { id: string }).id);
   } catch {
     return null;
   }

@@ -252,7 +252,13 @@ export function recoverInterrupted(h: HostContext): { id: string; account: strin
     const id = findInterrupted(h.stateDir);
     if (!id) return null;
     const b = readBackup(h.stateDir, id);
-    const account = restore(h.root, b.before);
+    const failed: string[] = [];
+    const account = restore(h.root, b.before, undefined, failed);
+    if (failed.length) {
+      // Not recovered: the transaction keeps blocking apply and rollback until a recover succeeds.
+      appendJournal(transactionDir(h.stateDir, id), { step: 'recover-failed', by: h.user, account });
+      throw new UserError(`could not recover transaction ${id}: ${account}; it stays interrupted`, {}, 1);
+    }
     appendJournal(transactionDir(h.stateDir, id), { step: 'recovered', by: h.user, account });
     return { id, account };
   } finally {

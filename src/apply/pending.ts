@@ -1,8 +1,8 @@
 // The pending confirmation of an `apply --confirm-within` (pending-confirmation.json in the state directory): which
 // transaction waits, until when, and the watchdog that enforces the deadline.
-import fs = require('node:fs');
 import path = require('node:path');
 import { writeExact } from '../system/atomic-file.js';
+import { readStateFile } from '../system/state-dir.js';
 
 export interface PendingConfirmation {
   id: string;
@@ -15,11 +15,15 @@ const pendingFile = (stateDir: string) => path.join(stateDir, 'pending-confirmat
 
 /** The pending confirmation, if any. */
 export function readPending(stateDir: string): PendingConfirmation | null {
+  const text = readStateFile(pendingFile(stateDir));
+  if (text === null) return null;
   try {
-    const p = JSON.parse(fs.readFileSync(pendingFile(stateDir), 'utf8')) as PendingConfirmation;
-    return p && typeof p.id === 'string' && typeof p.deadline === 'string' ? p : null;
+    const p = JSON.parse(text) as PendingConfirmation;
+    return p && typeof p.id === 'string' && typeof p.deadline === 'string' && !Number.isNaN(Date.parse(p.deadline))
+      ? p
+      : null;
   } catch {
-    return null;
+    return null; // torn by a crash: nothing is pending that can be enforced
   }
 }
 

@@ -271,7 +271,15 @@ function warnIfInterrupted(ctx: CliContext, command: string | undefined): void {
   )
     return;
   const dir = ctx.env.TUNE_STATE_DIR || DEFAULT_STATE_DIR;
-  const id = findInterrupted(dir);
+  let id: string | undefined;
+  try {
+    id = findInterrupted(dir);
+  } catch (e) {
+    // A state directory tune cannot trust blocks transactions, not read-only commands: say so and go on.
+    if (!(e instanceof UserError)) throw e;
+    ctx.err(`tune: warning: ${e.format()}\n`);
+    return;
+  }
   if (id)
     ctx.err(`tune: warning: transaction ${id} was interrupted; run \`tune recover\` to restore the state before it\n`);
 }

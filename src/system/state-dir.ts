@@ -7,12 +7,62 @@ import { syncDir } from './atomic-file.js';
 
 export const DEFAULT_STATE_DIR = '/var/lib/tune';
 
+/**
+ * Everything in the state directory is read back as authority (which files to restore, which keys to write), so it
+ * must be root's (or this user's) and writable by nobody else, and never a symlink. Returns false when `p` is
+ * absent; refuses (exit 1) otherwise.
+ */
+export function checkTrusted(p: string, want: 'directory' | 'file'): boolean {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    throw new UserError(`cannot read the state directory (${code ?? 'EIO'})`, { file: p }, 1);
+  }
+  const uid = process.geteuid?.() ?? 0;
+  const why = st.isSymbolicLink()
+    ? 'is a symlink'
+    : want === 'directory' && !st.isDirectory()
+      ? 'is not a directory'
+      : want === 'file' && !st.isFile()
+        ? 'is not a regular file'
+        : st.uid !== 0 && st.uid !== uid
+          ? `is owned by uid ${st.uid}`
+          : st.mode & 0o022
+            ? 'is writable by group or others'
+            : null;
+  if (why)
+    throw new UserError(
+      `${why}: tune trusts its state (backups, journal, lock) only in root-owned, private files; fix or move it (chown -R root:root, chmod -R go-w)`,
+      { file: p },
+      1,
+    );
+  return true;
+}
+
+/** A file of the state directory (its folder and itself checked first); null when absent. */
+export function readStateFile(file: string): string | null {
+  if (!checkTrusted(path.dirname(file), 'directory') || !checkTrusted(file, 'file')) return null;
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    throw new UserError(`cannot read (${code ?? 'EIO'})`, { file }, 1);
+  }
+}
+
 /** Creates the state directory 0700 (and its transactions folder). */
 export function ensureStateDir(dir: string): void {
   try {
     fs.mkdirSync(path.join(dir, 'transactions'), { recursive: true, mode: 0o700 });
+    checkTrusted(dir, 'directory');
+    checkTrusted(path.join(dir, 'transactions'), 'directory');
     fs.chmodSync(dir, 0o700);
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError(
       `cannot use the state directory (${(e as NodeJS.ErrnoException).code ?? 'EIO'}; run as root, or set --state-dir)`,
       { file: dir },
@@ -37,7 +87,7 @@ export interface LockInfo {
 /** Whether another live process holds the transaction lock (its transaction is running, not interrupted). */
 export function lockHeldByAnother(dir: string): boolean {
   try {
-    const { pid } = JSON.parse(fs.readFileSync(path.join(dir, 'lock'), 'utf8')) as LockInfo;
+    const { pid } = JSON.parse(readStateFile(path.join(dir, 'lock')) ?? '') as LockInfo;
     return pid !== process.pid && alive(pid);
   } catch {
     return false;
@@ -66,7 +116,7 @@ export function acquireLock(dir: string, command: string): () => void {
       fs.closeSync(fd);
       return () => {
         try {
-          const held = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
+          const held = JSON.parse(readStateFile(file) ?? '') as LockInfo;
           if (held.pid === process.pid) fs.unlinkSync(file);
         } catch {
           /* already gone */
@@ -77,7 +127,7 @@ export function acquireLock(dir: string, command: string): () => void {
       if (code !== 'EEXIST') throw new UserError(`cannot take the lock (${code ?? 'EIO'})`, { file }, 1);
       let holder: LockInfo | undefined;
       try {
-        holder = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
+        holder = JSON.parse(readStateFile(file) ?? '') as LockInfo;
       } catch {
         holder = undefined; // being written right now, or garbage: treat as held unless clearly stale below
       }
@@ -125,6 +175,7 @@ export function transactionDir(dir: string, id: string): string {
 
 /** Every transaction id in the order they ran (see nextTransactionId). */
 export function listTransactions(dir: string): string[] {
+  if (!checkTrusted(dir, 'directory') || !checkTrusted(path.join(dir, 'transactions'), 'directory')) return [];
   try {
     return fs
       .readdirSync(path.join(dir, 'transactions'))
@@ -160,12 +211,7 @@ export function appendJournal(txDir: string, record: Record<string, unknown>): v
 
 /** The journal's records (a torn last line from a crash is ignored). */
 export function readJournal(txDir: string): Record<string, unknown>[] {
-  let text = '';
-  try {
-    text = fs.readFileSync(path.join(txDir, 'journal'), 'utf8');
-  } catch {
-    return [];
-  }
+  const text = readStateFile(path.join(txDir, 'journal')) ?? '';
   const out: Record<string, unknown>[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;

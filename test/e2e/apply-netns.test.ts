@@ -237,8 +237,12 @@ test(
       race.some((x) => x.code === 0),
       JSON.stringify(race),
     );
+    // A loser either found the lock held, or took it after the winner committed and found its plan stale.
     for (const x of race.filter((y) => y.code !== 0))
-      assert.match(x.err, /another tune transaction is running \(pid \d+/);
+      assert.match(
+        x.err,
+        /another tune transaction is (running \(pid \d+|starting)|the host changed since the plan was made: .* when planned, now/,
+      );
     assert.equal((r.final as { values: Record<string, string> }).values['net.core.somaxconn'], '16384');
   },
 );

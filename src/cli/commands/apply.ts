@@ -4,6 +4,7 @@ import { StaleState } from '../../apply/host-state.js';
 import { applyPlan, writtenByTune, type HostContext } from '../../apply/operations.js';
 import { readPending } from '../../apply/pending.js';
 import { readSavedPlan, savedRequest } from '../../apply/saved-plan.js';
+import { ownablePathProblem } from '../../core/owned-path.js';
 import { planDifferences } from '../../core/plan-compare.js';
 import { ReportedFailure, UserError } from '../../core/errors.js';
 import type { Plan } from '../../core/planner.js';
@@ -57,17 +58,10 @@ async function savedPlan(ctx: CliContext, flags: ApplyFlags, file: string): Prom
   return { plan: fresh, select: () => fresh };
 }
 
-/** tune owns a `*.conf` file directly in a directory the boot loaders read for the administrator (/etc or /run). */
+/** tune owns a `NAME.conf` file directly in /etc/sysctl.d or /run/sysctl.d; anything else is bad input. */
 function checkOwnable(path: string): void {
-  const slash = path.lastIndexOf('/');
-  const dir = path.slice(0, slash);
-  const name = path.slice(slash + 1);
-  if (!['/etc/sysctl.d', '/run/sysctl.d'].includes(dir) || !/^[A-Za-z0-9_][A-Za-z0-9._-]*\.conf$/.test(name))
-    throw new UserError(
-      'tune writes only a NAME.conf file directly in /etc/sysctl.d or /run/sysctl.d (where boot reads it)',
-      { file: path },
-      EXIT.USAGE,
-    );
+  const why = ownablePathProblem(path);
+  if (why) throw new UserError(why, { file: path }, EXIT.USAGE);
 }
 
 /** --confirm-within: whole seconds from 1 to a day; anything else is a usage error before anything happens. */
