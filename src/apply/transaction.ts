@@ -5,9 +5,10 @@ import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
 import type { SysctlKey } from '../core/sysctl-key.js';
-import { writeExact } from '../system/atomic-file.js';
+import { removeStaleTemporaries, syncDir, writeExact } from '../system/atomic-file.js';
 import { underRoot } from '../system/host-root.js';
 import { writeSysctl } from '../system/proc-sys-write.js';
+import { testHook } from '../system/test-hooks.js';
 import {
   acquireLock,
   appendJournal,
@@ -19,6 +20,7 @@ import {
 } from '../system/state-dir.js';
 import { ownablePathProblem } from '../core/owned-path.js';
 import { parseSysctlKey } from '../core/sysctl-key.js';
+import { normalizeValue } from '../core/sysctl-value.js';
 import { findInterrupted } from './history.js';
 import { readHostFile, readRuntime } from './host-state.js';
 
@@ -109,15 +111,6 @@ export function fileBytes(f: FileState): Buffer | null {
   return b;
 }
 
-/**
- * Test hooks at step boundaries: TUNE_CRASH_AT=step kills the process (crash tests), TUNE_STOP_AT=step stops it
- * with SIGSTOP so a test can change the host at exactly that point and then continue it (race tests).
- */
-export function testHook(step: string): void {
-  if (process.env.TUNE_CRASH_AT === step) process.kill(process.pid, 'SIGKILL');
-  if (process.env.TUNE_STOP_AT === step) process.kill(process.pid, 'SIGSTOP');
-}
-
 /** Backup and journal failures (disk full, read-only state dir) come before any host write: report, don't crash. */
 function beforeAnyWrite(fn: () => void, where: string): void {
   try {
@@ -156,6 +149,7 @@ export function runTransaction(
       const dir = path.dirname(underRoot(t.root, f.path));
       if (!fs.existsSync(dir))
         throw new UserError(`directory ${path.dirname(f.path)} does not exist`, { file: f.path }, 1);
+      removeStaleTemporaries(underRoot(t.root, f.path));
     }
     // Everything that can fail runs before the first write: capture, backup, checks.
     const keys = [...new Set(req.runtime.map((r) => r.key))];
@@ -166,7 +160,10 @@ export function runTransaction(
     const now = new Date();
     const id = nextTransactionId(t.stateDir, now);
     const dir = transactionDir(t.stateDir, id);
-    beforeAnyWrite(() => fs.mkdirSync(dir, { mode: 0o700 }), dir);
+    beforeAnyWrite(() => {
+      fs.mkdirSync(dir, { mode: 0o700 });
+      syncDir(path.dirname(dir)); // the transaction's folder survives a power cut with the files it records
+    }, dir);
     const backup: Backup = {
       schemaVersion: 2,
       id,
@@ -190,14 +187,17 @@ export function runTransaction(
     beforeAnyWrite(() => appendJournal(dir, { step: 'begin', kind: req.kind }), dir);
     testHook('begin');
     const written: string[] = [];
+    const touched: string[] = [];
     const files: TransactionResult['files'] = [];
     try {
       for (const { key, value } of req.runtime) {
+        // Touched before the write: a write the kernel takes but reads back differently must still be undone.
+        if (!touched.includes(key)) touched.push(key);
         const out = writeSysctl(t.root, key as SysctlKey, value);
         if (!out.ok) {
           const why =
             out.code === 'MISMATCH'
-              ? `the kernel reads back "${out.readBack}"`
+              ? `the kernel reads back "${normalizeValue(out.readBack ?? '')}"`
               : `the kernel refused the write (${out.code})`;
           throw new UserError(`could not set ${key} = ${value}: ${why}`, { key }, 1);
         }
@@ -212,7 +212,7 @@ export function runTransaction(
         testHook('file');
       }
     } catch (e) {
-      const undo = restore(t.root, backup.before, written);
+      const undo = restore(t.root, backup.before, touched);
       appendJournal(dir, { step: 'aborted', error: (e as Error).message, undo });
       if (e instanceof UserError) throw new UserError(`${e.message}; nothing was changed (${undo})`, e.location, 1);
       throw new UserError(`${(e as Error).message}; nothing was changed (${undo})`, {}, 1);

@@ -3,6 +3,7 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
+import { testHook } from './test-hooks.js';
 
 /** fsyncs a directory so a rename in it survives a crash. */
 export function syncDir(dir: string): void {
@@ -37,6 +38,41 @@ export function readExact(file: string): Buffer | null {
   }
 }
 
+/** The temporary name writeExact uses for `file` in process `pid` (never ending in .conf, so no loader reads it). */
+const temporaryName = (file: string, pid: number) =>
+  path.join(path.dirname(file), `.${path.basename(file)}.tune-${pid}.tmp`);
+
+/**
+ * Removes temporary files a killed tune left next to `file` (its process is gone). Called under the lock, so no
+ * live writer's file is touched. Returns the names removed.
+ */
+export function removeStaleTemporaries(file: string): string[] {
+  const prefix = `.${path.basename(file)}.tune-`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.dirname(file));
+  } catch {
+    return removed;
+  }
+  for (const n of names) {
+    const m = n.startsWith(prefix) ? /^(\d+)\.tmp$/.exec(n.slice(prefix.length)) : null;
+    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+    fs.rmSync(path.join(path.dirname(file), n), { force: true });
+    removed.push(n);
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Replaces (or creates) `file` with exactly `bytes`, or removes it when `bytes` is null. Skips when already equal. */
 export function writeExact(file: string, bytes: Buffer | null, mode = 0o644): 'written' | 'removed' | 'unchanged' {
   const current = readExact(file);
@@ -47,7 +83,7 @@ export function writeExact(file: string, bytes: Buffer | null, mode = 0o644): 'w
     return 'removed';
   }
   if (current !== null && current.equals(bytes)) return 'unchanged';
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tune-${process.pid}.tmp`);
+  const tmp = temporaryName(file, process.pid);
   const fd = fs.openSync(
     tmp,
     fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
@@ -63,6 +99,7 @@ export function writeExact(file: string, bytes: Buffer | null, mode = 0o644): 'w
     throw e;
   }
   fs.closeSync(fd);
+  testHook('temporary');
   try {
     fs.renameSync(tmp, file);
   } catch (e) {

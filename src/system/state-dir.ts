@@ -200,13 +200,16 @@ export function writeDurable(file: string, text: string): void {
 
 /** Appends one journal record and fsyncs it. */
 export function appendJournal(txDir: string, record: Record<string, unknown>): void {
-  const fd = fs.openSync(path.join(txDir, 'journal'), 'a', 0o600);
+  const file = path.join(txDir, 'journal');
+  const created = !fs.existsSync(file);
+  const fd = fs.openSync(file, 'a', 0o600);
   try {
     fs.writeSync(fd, JSON.stringify({ at: new Date().toISOString(), ...record }) + '\n');
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
+  if (created) syncDir(txDir); // a new journal's name is durable too, not only its bytes
 }
 
 /** The journal's records (a torn last line from a crash is ignored). */
