@@ -82,13 +82,25 @@ export function readHistory(stateDir: string): HistoryEntry[] {
       error: aborted ? String(aborted.error) : expired ? String(expired.error ?? '') : null,
     });
   }
-  // A committed transaction that a later committed rollback (or reset) undid is shown as rolled back.
+  // Which committed transactions are in effect now, replayed in order: a rollback or reset to before X brings back
+  // exactly the set that was in effect before X (so a rollback of a rollback puts its transactions back in effect).
+  let inEffect = new Set<string>();
+  const effectBefore = new Map<string, Set<string>>();
+  const removedBy = new Map<string, string>();
+  for (const e of entries.filter((x) => x.committed)) {
+    effectBefore.set(e.id, new Set(inEffect));
+    if (e.of && e.undoes.length) {
+      const restored = effectBefore.get(e.of) ?? new Set<string>();
+      for (const id of inEffect) if (!restored.has(id)) removedBy.set(id, e.id);
+      inEffect = new Set(restored);
+    }
+    inEffect.add(e.id);
+  }
   for (const e of entries)
-    if (e.committed && e.undoes.length)
-      for (const target of entries.filter((x) => e.undoes.includes(x.id) && x.committed)) {
-        target.undoneBy = e.id;
-        target.state = 'rolled back';
-      }
+    if (e.committed && !inEffect.has(e.id)) {
+      e.undoneBy = removedBy.get(e.id) ?? null;
+      e.state = 'rolled back';
+    }
   // A committed apply still waiting for `tune confirm`.
   const pending = readPendingId(stateDir);
   const waiting = entries.find((e) => e.id === pending && e.state === 'applied');

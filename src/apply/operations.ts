@@ -72,11 +72,12 @@ export function applyPlan(h: HostContext, plan: Plan, message: string): Transact
   return result;
 }
 
-/** Whether tune wrote `hostPath` (a committed transaction on record left it), or it carries tune's header. */
-export function writtenByTune(h: HostContext, hostPath: string, content: string | null): boolean {
-  if (content === null) return true;
-  if (content.startsWith('# Managed by tune')) return true;
-  return readHistory(h.stateDir).some((e) => e.committed && e.files.includes(hostPath));
+/**
+ * Whether an existing file is tune's own: it carries the header tune renders. History is not enough: a file tune
+ * adopted and a rollback handed back to its author is that author's again.
+ */
+export function writtenByTune(content: string | null): boolean {
+  return content === null || content.startsWith('# Managed by tune');
 }
 
 /** Keys whose value at the next boot would differ from runtime (or come from another file) for one transaction. */

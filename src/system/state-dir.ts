@@ -167,6 +167,13 @@ export function nextTransactionId(dir: string, now: Date): string {
   return `${stamp > last ? stamp : last}-${String(seq + 1).padStart(6, '0')}`;
 }
 
+/** Id order: the time part, then the sequence as a number (so -1000000 follows -999999). */
+function byIdOrder(a: string, b: string): number {
+  const [, ta = '', sa = '0'] = ID_PATTERN.exec(a) ?? [];
+  const [, tb = '', sb = '0'] = ID_PATTERN.exec(b) ?? [];
+  return ta < tb ? -1 : ta > tb ? 1 : Number(sa) - Number(sb);
+}
+
 /** The folder of a transaction; an id that is not one is a user error (it comes from the command line). */
 export function transactionDir(dir: string, id: string): string {
   if (!ID_PATTERN.test(id)) throw new UserError(`"${id}" is not a transaction id (see \`tune history\`)`);
@@ -180,7 +187,7 @@ export function listTransactions(dir: string): string[] {
     return fs
       .readdirSync(path.join(dir, 'transactions'))
       .filter((n) => ID_PATTERN.test(n))
-      .sort();
+      .sort(byIdOrder);
   } catch {
     return [];
   }

@@ -76,7 +76,7 @@ function confirmSeconds(value: string | undefined): number | undefined {
 /** Taking over a file tune did not write needs --adopt: tune otherwise only ever writes its own file. */
 function checkOwnership(host: HostContext, path: string, adopt: boolean): void {
   const bytes = readExact(underRoot(host.root, path));
-  if (adopt || writtenByTune(host, path, bytes === null ? null : bytes.toString('utf8'))) return;
+  if (adopt || writtenByTune(bytes === null ? null : bytes.toString('utf8'))) return;
   throw new UserError(
     'exists and was not written by tune; pass --adopt to take it over (it is backed up first, and `tune rollback` restores it)',
     { file: path },

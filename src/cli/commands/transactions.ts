@@ -149,7 +149,6 @@ async function rollBackTo(
     );
   ctx.out(lines.join('\n') + '\n');
   let force = flags.force === true;
-  let seen: { tip: string; drift: string[] } | undefined;
   if (!flags.yes) {
     const { confirmYes, PromptAborted } = await import('../prompts.js');
     try {
@@ -166,11 +165,12 @@ async function rollBackTo(
       throw new ReportedFailure(EXIT.RUNTIME);
     }
     force = true;
-    seen = { tip: preview.chain.tip, drift: preview.drift };
   }
+  // What was shown is what may run: a transaction committed since, or different drift, stops it (with --yes too).
+  const seen = { tip: preview.chain.tip, drift: preview.drift };
   let result;
   try {
-    result = rollbackTo(h, target, { kind, force, ...(seen ? { seen } : {}) });
+    result = rollbackTo(h, target, { kind, force, seen });
   } catch (e) {
     if (e instanceof StaleState) throw new UserError(e.message, {}, EXIT.RUNTIME);
     throw e;
