@@ -1,5 +1,6 @@
 // Side effects enter through one small context, with real defaults; tests run the built binary with their own env.
 import fs = require('node:fs');
+import { terminalSafe } from '../core/terminal-safe.js';
 import { ansiStyle, plainStyle, type Style } from '../core/text-style.js';
 
 export interface CliContext {
@@ -48,8 +49,9 @@ export function processContext(): CliContext {
   const terminal = isTerminal(1);
   const color = terminal && !env.NO_COLOR;
   return {
-    out: (t) => writeAll(1, t),
-    err: (t) => writeAll(2, t),
+    // Every byte of human output passes one filter (JSON already escapes control characters).
+    out: (t) => writeAll(1, terminalSafe(t)),
+    err: (t) => writeAll(2, terminalSafe(t)),
     style: color ? ansiStyle : plainStyle,
     env,
     now: () => new Date(),
