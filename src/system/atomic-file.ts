@@ -3,6 +3,7 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
+import { processAlive } from './process-alive.js';
 import { testHook } from './test-hooks.js';
 
 /** fsyncs a directory so a rename in it survives a crash. */
@@ -62,15 +63,6 @@ export function removeStaleTemporaries(file: string): string[] {
     removed.push(n);
   }
   return removed;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Replaces (or creates) `file` with exactly `bytes`, or removes it when `bytes` is null. Skips when already equal. */

@@ -4,6 +4,7 @@ import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
 import { syncDir } from './atomic-file.js';
+import { processAlive } from './process-alive.js';
 
 export const DEFAULT_STATE_DIR = '/var/lib/tune';
 
@@ -88,18 +89,9 @@ export interface LockInfo {
 export function lockHeldByAnother(dir: string): boolean {
   try {
     const { pid } = JSON.parse(readStateFile(path.join(dir, 'lock')) ?? '') as LockInfo;
-    return pid !== process.pid && alive(pid);
+    return pid !== process.pid && processAlive(pid);
   } catch {
     return false;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -131,7 +123,7 @@ export function acquireLock(dir: string, command: string): () => void {
       } catch {
         holder = undefined; // being written right now, or garbage: treat as held unless clearly stale below
       }
-      if (holder && alive(holder.pid))
+      if (holder && processAlive(holder.pid))
         throw new LockBusy(
           `another tune transaction is running (pid ${holder.pid}, ${holder.command}, since ${holder.since})`,
           file,
