@@ -1,17 +1,13 @@
 // Transaction history from the state directory: what each did and how it ended.
-import {
-  listTransactions,
-  lockHeldByAnother,
-  readJournal,
-  readStateFile,
-  transactionDir,
-} from '../system/state-dir.js';
+import { listTransactions, readJournal, readStateFile, transactionDir } from '../system/state-dir.js';
+import { lockHeldByAnother } from '../system/state-lock.js';
 import path = require('node:path');
 
 export type TransactionState =
   | 'applied'
   | 'rolled back'
   | 'interrupted'
+  | 'running'
   | 'recovered'
   | 'aborted'
   | 'pending confirmation'
@@ -105,6 +101,9 @@ export function readHistory(stateDir: string): HistoryEntry[] {
   const pending = readPendingId(stateDir);
   const waiting = entries.find((e) => e.id === pending && e.state === 'applied');
   if (waiting) waiting.state = 'pending confirmation';
+  // Begun and not ended while another process holds the lock: the newest such is that process's, still running.
+  const open = entries.filter((e) => e.state === 'interrupted').pop();
+  if (open && lockHeldByAnother(stateDir)) open.state = 'running';
   return entries;
 }
 
@@ -119,15 +118,18 @@ function readPendingId(stateDir: string): string | null {
 
 /**
  * The id of a transaction that began but neither committed nor aborted nor was recovered, and that no other live
- * process is still running: a crash. Found by journal state, not by position, so an older interrupted transaction
+ * process is still running (it holds the lock): a crash. Found by journal state, not by position, so an older interrupted transaction
  * is never hidden behind a newer one. Inside a transaction the lock is ours, so a crashed predecessor is found.
  */
 export function findInterrupted(stateDir: string): string | undefined {
   const ids = listTransactions(stateDir);
+  let checkedLock = false;
   for (let i = ids.length - 1; i >= 0; i--) {
     const id = ids[i] ?? '';
     if (journalState(readJournal(transactionDir(stateDir, id))) !== 'interrupted') continue;
-    return lockHeldByAnother(stateDir) ? undefined : id;
+    // The newest open one may be another process's transaction, still running; an older one cannot be.
+    if (!checkedLock && (checkedLock = true) && lockHeldByAnother(stateDir)) continue;
+    return id;
   }
   return undefined;
 }

@@ -6,7 +6,8 @@ import type { Plan } from '../core/planner.js';
 import { normalizeValue, sameValue } from '../core/sysctl-value.js';
 import { orderWrites } from '../core/write-order.js';
 import { readConfigFiles } from '../system/sysctl-config-files.js';
-import { acquireLock, appendJournal, transactionDir } from '../system/state-dir.js';
+import { appendJournal, transactionDir } from '../system/state-dir.js';
+import { acquireLock } from '../system/state-lock.js';
 import { clearPending, deadlinePassed, readPending } from './pending.js';
 import { findInterrupted, readHistory, type HistoryEntry } from './history.js';
 import {

@@ -8,9 +8,9 @@ import type { SysctlKey } from '../core/sysctl-key.js';
 import { removeStaleTemporaries, syncDir, writeExact } from '../system/atomic-file.js';
 import { underRoot } from '../system/host-root.js';
 import { writeSysctl } from '../system/proc-sys-write.js';
+import { acquireLock } from '../system/state-lock.js';
 import { testHook } from '../system/test-hooks.js';
 import {
-  acquireLock,
   appendJournal,
   nextTransactionId,
   readStateFile,

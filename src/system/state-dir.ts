@@ -1,10 +1,9 @@
-// The state directory (/var/lib/tune, TUNE_STATE_DIR, --state-dir): one lock, and one folder per transaction
+// The state directory (/var/lib/tune, TUNE_STATE_DIR, --state-dir): its trust checks, and one folder per transaction
 // holding its backup (exact bytes, runtime values, checksums, the plan) and an append-only journal.
 import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
 import { syncDir } from './atomic-file.js';
-import { processAlive } from './process-alive.js';
 
 export const DEFAULT_STATE_DIR = '/var/lib/tune';
 
@@ -70,70 +69,6 @@ export function ensureStateDir(dir: string): void {
       1,
     );
   }
-}
-
-/** Another live process holds the transaction lock (or is taking it): worth a bounded retry, never a takeover. */
-export class LockBusy extends UserError {
-  constructor(message: string, file: string) {
-    super(message, { file }, 1);
-  }
-}
-
-export interface LockInfo {
-  pid: number;
-  command: string;
-  since: string;
-}
-
-/** Whether another live process holds the transaction lock (its transaction is running, not interrupted). */
-export function lockHeldByAnother(dir: string): boolean {
-  try {
-    const { pid } = JSON.parse(readStateFile(path.join(dir, 'lock')) ?? '') as LockInfo;
-    return pid !== process.pid && processAlive(pid);
-  } catch {
-    return false;
-  }
-}
-
-/** Takes the single transaction lock, or fails at once naming the holder. A dead holder's lock is taken over. */
-export function acquireLock(dir: string, command: string): () => void {
-  ensureStateDir(dir);
-  const file = path.join(dir, 'lock');
-  const mine: LockInfo = { pid: process.pid, command, since: new Date().toISOString() };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = fs.openSync(file, 'wx', 0o600);
-      fs.writeSync(fd, JSON.stringify(mine));
-      fs.fsyncSync(fd);
-      fs.closeSync(fd);
-      return () => {
-        try {
-          const held = JSON.parse(readStateFile(file) ?? '') as LockInfo;
-          if (held.pid === process.pid) fs.unlinkSync(file);
-        } catch {
-          /* already gone */
-        }
-      };
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new UserError(`cannot take the lock (${code ?? 'EIO'})`, { file }, 1);
-      let holder: LockInfo | undefined;
-      try {
-        holder = JSON.parse(readStateFile(file) ?? '') as LockInfo;
-      } catch {
-        holder = undefined; // being written right now, or garbage: treat as held unless clearly stale below
-      }
-      if (holder && processAlive(holder.pid))
-        throw new LockBusy(
-          `another tune transaction is running (pid ${holder.pid}, ${holder.command}, since ${holder.since})`,
-          file,
-        );
-      if (!holder && Date.now() - fs.statSync(file).mtimeMs < 5000)
-        throw new LockBusy('another tune transaction is starting', file);
-      fs.rmSync(file, { force: true }); // stale: its process is gone
-    }
-  }
-  throw new UserError('could not take the lock', { file }, 1);
 }
 
 const ID_PATTERN = /^(\d{8}T\d{6}Z)-(\d+)$/;
