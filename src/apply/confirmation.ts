@@ -12,25 +12,33 @@ import { clearPending, deadlinePassed, readPending, writePending } from './pendi
 export const MAX_CONFIRM_SECONDS = 86_400;
 
 /**
- * Leaves transaction `id` pending and starts the watchdog: a detached process in its own session running
- * `tune watchdog ID` from the same entry point. Returns its pid and the deadline.
+ * Starts the watchdog of transaction `id`, whose deadline its apply made durable before committing: a detached
+ * process in its own session running `tune watchdog ID` from the same entry point. Returns its pid and the deadline.
+ * Should this process die first, every later tune command enforces the deadline (enforceExpiredConfirmation).
  */
-export function startWatchdog(
-  h: HostContext,
-  id: string,
-  seconds: number,
-  entry: string,
-): { pid: number | null; deadline: Date } {
+export function startWatchdog(h: HostContext, id: string, entry: string): { pid: number | null; deadline: Date } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { spawn } = require('node:child_process') as typeof import('node:child_process');
-  const deadline = new Date(Date.now() + seconds * 1000);
-  writePending(h.stateDir, { id, deadline: deadline.toISOString(), watchdogPid: null, root: h.root });
+  const pending = readPending(h.stateDir);
+  if (!pending || pending.id !== id) throw new UserError(`transaction ${id} is not waiting for confirmation`, {}, 1);
+  const deadline = new Date(pending.deadline);
   const watchdog = spawn(process.execPath, [entry, 'watchdog', id, '--root', h.root, '--state-dir', h.stateDir], {
     detached: true,
     stdio: 'ignore',
   });
   watchdog.unref();
-  writePending(h.stateDir, { id, deadline: deadline.toISOString(), watchdogPid: watchdog.pid ?? null, root: h.root });
+  // Its pid is recorded under the lock, and only while `id` still waits: a confirm in between is never undone.
+  try {
+    const release = acquireLock(h.stateDir, 'apply');
+    try {
+      if (readPending(h.stateDir)?.id === id)
+        writePending(h.stateDir, { ...pending, watchdogPid: watchdog.pid ?? null });
+    } finally {
+      release();
+    }
+  } catch (e) {
+    if (!(e instanceof LockBusy)) throw e; // busy: the pid is only informational
+  }
   return { pid: watchdog.pid ?? null, deadline };
 }
 
@@ -94,6 +102,28 @@ export async function confirmPending(h: HostContext, sleep: (ms: number) => Prom
     {},
     1,
   );
+}
+
+/**
+ * What every tune command does first: a confirmation whose deadline passed while nothing enforced it (the watchdog
+ * was killed, or the machine was off) is rolled back now, like the watchdog would have. Returns the line to show,
+ * or null when nothing was overdue. Never throws for a state it cannot act on: it says why instead.
+ */
+export function enforceExpiredConfirmation(h: HostContext): string | null {
+  const p = readPending(h.stateDir);
+  if (!p || !deadlinePassed(p, new Date())) return null;
+  try {
+    rollbackTo({ ...h, root: p.root, now: new Date() }, p.id, {
+      kind: 'rollback',
+      force: false,
+      trigger: 'expired-confirmation',
+    });
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return `tune: warning: the confirmation deadline of transaction ${p.id} passed at ${p.deadline} and could not be enforced now: ${e.format()}`;
+  }
+  const how = expiryOf(h, p.id);
+  return `tune: the confirmation deadline of transaction ${p.id} passed at ${p.deadline}: it was ${how?.note ?? 'rolled back'}`;
 }
 
 /** The watchdog's work: wait for the deadline; if still unconfirmed, roll the transaction back. */

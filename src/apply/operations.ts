@@ -8,7 +8,7 @@ import { orderWrites } from '../core/write-order.js';
 import { readConfigFiles } from '../system/sysctl-config-files.js';
 import { appendJournal, transactionDir } from '../system/state-dir.js';
 import { acquireLock } from '../system/state-lock.js';
-import { clearPending, deadlinePassed, readPending } from './pending.js';
+import { clearPending, deadlinePassed, readPending, writePending } from './pending.js';
 import { findInterrupted, readHistory, type HistoryEntry } from './history.js';
 import {
   compareHost,
@@ -52,7 +52,7 @@ function refuseWhilePending(h: HostContext): void {
  * Executes exactly the reviewed plan: its `change` keys in plan order and its owned file's bytes. Under the lock,
  * every value the plan read and the owned file are read again; if any differs, nothing is written (StaleState).
  */
-export function applyPlan(h: HostContext, plan: Plan, message: string): TransactionResult {
+export function applyPlan(h: HostContext, plan: Plan, message: string, confirmWithin?: number): TransactionResult {
   const result = runTransaction(h, 'apply', () => {
     refuseWhilePending(h);
     const stale = compareHost(h.root, planBasis(plan));
@@ -67,6 +67,18 @@ export function applyPlan(h: HostContext, plan: Plan, message: string): Transact
       profiles: plan.profiles,
       runtime: plan.changes.filter((c) => c.status === 'change').map((c) => ({ key: c.key, value: c.target })),
       files: [{ path: plan.file.path, bytes: Buffer.from(plan.file.after) }],
+      // The deadline is durable before the commit: a crash right after it still leaves a deadline to enforce.
+      ...(confirmWithin !== undefined
+        ? {
+            beforeCommit: (id: string) =>
+              writePending(h.stateDir, {
+                id,
+                deadline: new Date(Date.now() + confirmWithin * 1000).toISOString(),
+                watchdogPid: null,
+                root: h.root,
+              }),
+          }
+        : {}),
     };
   });
   if (!result) throw new Error('apply decided nothing to do'); // cannot happen: apply always returns a request
@@ -262,6 +274,8 @@ export function recoverInterrupted(h: HostContext): { id: string; account: strin
       throw new UserError(`could not recover transaction ${id}: ${account}; it stays interrupted`, {}, 1);
     }
     appendJournal(transactionDir(h.stateDir, id), { step: 'recovered', by: h.user, account });
+    // An apply that crashed after writing its deadline never committed: nothing waits for confirmation.
+    if (readPending(h.stateDir)?.id === id) clearPending(h.stateDir);
     return { id, account };
   } finally {
     release();

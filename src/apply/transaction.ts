@@ -78,6 +78,11 @@ export interface TransactionRequest {
   runtime: { key: string; value: string }[];
   /** Files to replace with exactly these bytes (null: remove). */
   files: { path: string; bytes: Buffer | null }[];
+  /**
+   * Runs after every write and before the commit record (a failure here undoes the transaction): what must be
+   * durable no later than the commit, such as the deadline of a confirmation.
+   */
+  beforeCommit?: (id: string) => void;
   /** Runs after the commit is journaled, still under the lock (e.g. clearing a pending confirmation it answers). */
   onCommit?: (id: string) => void;
 }
@@ -211,6 +216,8 @@ export function runTransaction(
         appendJournal(dir, { step: 'file', path: f.path, outcome });
         testHook('file');
       }
+      req.beforeCommit?.(id);
+      testHook('before-commit');
     } catch (e) {
       const undo = restore(t.root, backup.before, touched);
       appendJournal(dir, { step: 'aborted', error: (e as Error).message, undo });

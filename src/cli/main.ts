@@ -1,6 +1,7 @@
 // The CLI entry: commander wiring, lazy command loading, and the one place that sets the exit code.
 import { Command, CommanderError, Option } from 'commander';
 import { findInterrupted } from '../apply/history.js';
+import { deadlinePassed, readPending } from '../apply/pending.js';
 import { DEFAULT_STATE_DIR } from '../system/state-dir.js';
 import { ReportedFailure, UserError } from '../core/errors.js';
 import { collect } from './options.js';
@@ -175,7 +176,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .addOption(rootOption())
     .addOption(stateOption())
     .addHelpText('after', examples(['tune recover']))
-    .action(async (flags) => setExit((await import('./commands/transactions.js')).runRecover(ctx, flags)));
+    .action(async (flags) => setExit(await (await import('./commands/transactions.js')).runRecover(ctx, flags)));
 
   program
     .command('verify')
@@ -284,10 +285,34 @@ function warnIfInterrupted(ctx: CliContext, command: string | undefined): void {
     ctx.err(`tune: warning: transaction ${id} was interrupted; run \`tune recover\` to restore the state before it\n`);
 }
 
+/**
+ * Before any command but confirm, recover and the watchdog: a confirmation deadline that passed with nothing enforcing it
+ * (the watchdog killed, the host rebooted) is enforced now, and said on stderr. Costs one stat when none is pending.
+ */
+async function enforceOverdueConfirmation(ctx: CliContext, command: string, flags: { stateDir?: string }) {
+  if (['confirm', 'watchdog', 'recover'].includes(command)) return; // recover enforces it once it has recovered
+  const stateDir = flags.stateDir ?? (ctx.env.TUNE_STATE_DIR || DEFAULT_STATE_DIR);
+  let overdue: boolean;
+  try {
+    const p = readPending(stateDir);
+    overdue = p !== null && deadlinePassed(p, new Date());
+  } catch {
+    return; // an untrusted state directory is reported by the commands that use it
+  }
+  if (!overdue) return;
+  const { enforceExpiredConfirmation } = await import('../apply/confirmation.js');
+  const { hostContext } = await import('./host-context.js');
+  const note = enforceExpiredConfirmation(hostContext(ctx, flags));
+  if (note) ctx.err(ctx.style.yellow(`${note}\n`));
+}
+
 /** Runs the CLI and returns the exit code. User errors print one line; bugs print their stack. */
 export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
   let code: number = EXIT.OK;
   const program = buildProgram(ctx, (c) => (code = c));
+  program.hook('preAction', (_program, action) =>
+    enforceOverdueConfirmation(ctx, action.name(), action.opts<{ stateDir?: string }>()),
+  );
   try {
     warnIfInterrupted(ctx, argv[0]);
     await program.parseAsync(argv, { from: 'user' });

@@ -210,3 +210,96 @@ test('a reset while a confirmation is pending answers it: the watchdog then roll
   assert.equal(confirm.status, 1);
   assert.match(oneLine(confirm, 'confirm after reset'), /nothing is waiting/);
 });
+
+test(
+  'the deadline is durable before the commit: killed before the watchdog starts, the next tune command enforces it',
+  { skip },
+  () => {
+    const r = inSandbox(`
+    out.start = state();
+    out.apply = tune(['apply', '--set', 'net.core.somaxconn=5100', '--yes', '--confirm-within', '1'], { TUNE_CRASH_AT: 'commit' });
+    out.applied = state();
+    out.statusBefore = statusJson();
+    await sleep(1300);
+    out.history = tune(['history', '--json']);
+    out.after = state();
+    out.entries = history();
+    out.again = tune(['history']);
+  `);
+    assert.equal((r.apply as Run).signal, 'SIGKILL');
+    assert.equal((r.applied as HostState).values['net.core.somaxconn'], '5100', 'committed, then killed');
+    assert.ok((r.statusBefore as { pending: unknown }).pending, 'status shows the pending confirmation');
+    const h = r.history as Run;
+    assert.equal(h.status, 0);
+    assert.match(
+      oneLine(h, 'history'),
+      /the confirmation deadline of transaction \S+ passed at \S+: it was rolled back as transaction \S+/,
+    );
+    assert.deepEqual(r.after, r.start, 'the overdue deadline was enforced');
+    const entries = r.entries as Entry[];
+    assert.deepEqual(
+      entries.map((e) => [e.kind, e.state, e.trigger]),
+      [
+        ['apply', 'rolled back', null],
+        ['rollback', 'applied', 'expired-confirmation'],
+      ],
+    );
+    assert.equal((r.again as Run).stderr, '', 'enforced once: nothing is overdue any more');
+  },
+);
+
+test(
+  'killed after writing its deadline but before committing: recover restores and nothing stays pending',
+  { skip },
+  () => {
+    const r = inSandbox(`
+    out.start = state();
+    out.apply = tune(['apply', '--set', 'net.core.somaxconn=5200', '--yes', '--confirm-within', '1'], { TUNE_CRASH_AT: 'before-commit' });
+    out.recover = tune(['recover']);
+    out.pending = fs.existsSync(STATE_DIR + '/pending-confirmation.json');
+    await sleep(1200);
+    out.status = tune(['status']);
+    out.after = state();
+  `);
+    assert.equal((r.apply as Run).signal, 'SIGKILL');
+    assert.equal((r.recover as Run).status, 0, JSON.stringify(r.recover));
+    assert.equal(r.pending, false, 'the deadline of a transaction that never committed is cleared by recover');
+    assert.equal((r.status as Run).stderr, '', 'nothing is enforced later');
+    assert.deepEqual(r.after, r.start);
+  },
+);
+
+test(
+  'a watchdog killed in the middle of its rollback: recover ends with the change rolled back, not restored',
+  { skip },
+  () => {
+    const r = inSandbox(`
+    ${pendingApply(1)}
+    process.kill(pending.watchdogPid, 'SIGKILL');
+    await sleep(1200);
+    out.watchdog = tune(['watchdog', pending.id], { TUNE_CRASH_AT: 'runtime:net.core.somaxconn' });
+    out.mid = statusJson();
+    out.recover = tune(['recover']);
+    out.after = state();
+    out.entries = history();
+    out.pendingLeft = fs.existsSync(STATE_DIR + '/pending-confirmation.json');
+  `);
+    assert.equal((r.watchdog as Run).signal, 'SIGKILL', 'the watchdog died mid-rollback');
+    assert.ok((r.mid as { interrupted: unknown }).interrupted, 'its rollback is interrupted');
+    const rec = r.recover as Run;
+    assert.equal(rec.status, 0, JSON.stringify(rec));
+    assert.match(rec.stdout, /^Recovered interrupted transaction/);
+    assert.match(oneLine(rec, 'recover'), /deadline of transaction \S+ passed .*rolled back as transaction/);
+    assert.deepEqual(r.after, r.start, 'the unconfirmed change is gone');
+    assert.equal(r.pendingLeft, false);
+    const entries = r.entries as Entry[];
+    assert.deepEqual(
+      entries.map((e) => [e.kind, e.state]),
+      [
+        ['apply', 'rolled back'],
+        ['rollback', 'recovered'],
+        ['rollback', 'applied'],
+      ],
+    );
+  },
+);

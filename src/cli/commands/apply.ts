@@ -143,7 +143,7 @@ export async function runApply(ctx: CliContext, flags: ApplyFlags): Promise<numb
     }
     let result;
     try {
-      result = applyPlan(host, plan, flags.message ?? '');
+      result = applyPlan(host, plan, flags.message ?? '', confirmWithin);
     } catch (e) {
       // The host moved while a person reviewed: show the new state and ask again (scripts stop: exit 1).
       if (!(e instanceof StaleState) || flags.yes || flags.plan) throw e;
@@ -198,7 +198,7 @@ async function reviewInteractively(
  */
 async function awaitConfirmation(ctx: CliContext, host: HostContext, id: string, seconds: number): Promise<number> {
   const { startWatchdog, confirmPending, expirePending, expiryOf } = await import('../../apply/confirmation.js');
-  const { pid, deadline } = startWatchdog(host, id, seconds, process.argv[1] ?? '');
+  const { pid, deadline } = startWatchdog(host, id, process.argv[1] ?? '');
   ctx.out(
     `Pending confirmation: run \`tune confirm\` before ${deadline.toISOString()} (${seconds}s), or the change is rolled back automatically (watchdog pid ${pid}).\n`,
   );

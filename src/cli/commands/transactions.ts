@@ -197,10 +197,16 @@ export async function runReset(ctx: CliContext, flags: StateFlags): Promise<numb
   return rollBackTo(ctx, flags, target, 'reset');
 }
 
-export function runRecover(ctx: CliContext, flags: StateFlags): number {
+export async function runRecover(ctx: CliContext, flags: StateFlags): Promise<number> {
   const h = hostContext(ctx, flags);
   const r = recoverInterrupted(h);
   ctx.out(r ? `Recovered interrupted transaction ${r.id}: ${r.account}.\n` : 'Nothing to recover.\n');
+  // A watchdog that died in the middle of its rollback: recover put the unconfirmed change back; its deadline holds.
+  if (r) {
+    const { enforceExpiredConfirmation } = await import('../../apply/confirmation.js');
+    const note = enforceExpiredConfirmation(h);
+    if (note) ctx.err(`${note}\n`);
+  }
   return EXIT.OK;
 }
 
