@@ -1,17 +1,29 @@
 // The CLI entry: commander wiring, lazy command loading, and the one place that sets the exit code.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { findInterrupted } from '../apply/history.js';
 import { deadlinePassed, readPending } from '../apply/pending.js';
 import { DEFAULT_STATE_DIR } from '../system/state-dir.js';
 import { ReportedFailure, UserError } from '../core/errors.js';
-import { collect } from './options.js';
+import { applyCommand } from './commands/apply.js';
+import { checkCommand } from './commands/check.js';
+import { confirmCommand } from './commands/confirm.js';
+import { diagnoseCommand } from './commands/diagnose.js';
+import { historyCommand } from './commands/history.js';
+import { metricsCommand } from './commands/metrics.js';
+import { planCommand } from './commands/plan.js';
+import { profilesCommand } from './commands/profiles.js';
+import { recoverCommand } from './commands/recover.js';
+import { rollbackCommand } from './commands/rollback.js';
+import { snapshotCommand } from './commands/snapshot.js';
+import { verifyCommand } from './commands/verify.js';
+import { watchCommand } from './commands/watch.js';
 import { processContext, type CliContext } from './context.js';
-import { EXIT, EXIT_CODES_HELP, VERIFY_EXIT_CODES_HELP } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
 
-const examples = (lines: string[], exitCodes = EXIT_CODES_HELP) =>
-  `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n\n${exitCodes}\n`;
-
-/** Builds the command tree. Each action loads its module only when it runs, so --help stays fast. */
+/**
+ * The command tree, one line per command: each file in src/cli/commands/ holds its command's options, help text,
+ * examples and action; the action loads the command's work (src/cli/run/) only when it runs, so --help stays fast.
+ */
 export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
   const program = new Command('tune')
     .description('Plan, apply and roll back Linux kernel network tuning (sysctl) safely.')
@@ -22,244 +34,23 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
       outputError: (s, write) => write(`tune: ${s.trim().replace(/^error: /, '')} (see --help)\n`),
     })
     .exitOverride();
-
-  const rootOption = () =>
-    new Option('--root <dir>', 'read the host under DIR (a fixture tree laid out like /); also TUNE_ROOT');
-
-  /** What a plan is made from: shared by plan and apply so both read a request the same way. */
-  const requestOptions = (c: Command) =>
-    c
-      .option('-p, --profile <name>', 'profile name or path; repeat to compose, later wins', collect, [])
-      .option('--set <key=value>', 'override one key after the profiles; repeatable', collect, [])
-      .option('--allow <rule>', 'override an overridable refusal by rule id; repeatable', collect, [])
-      .addOption(rootOption())
-      .option('--file <path>', 'the file tune owns', '/etc/sysctl.d/99-tune.conf');
-
-  requestOptions(program.command('plan'))
-    .description('Show what tuning would change and why (a dry run: writes nothing).')
-    .option('--snapshot <file>', 'plan offline from a snapshot written by `tune snapshot` (no host access)')
-    .option('--json', 'print the plan as JSON (docs/json.md)')
-    .option('--detailed-exitcode', 'exit 3 when changes are pending (for CI)')
-    .addHelpText(
-      'after',
-      examples([
-        'tune plan --profile short-connection-api',
-        'tune plan -p proxy --set net.core.somaxconn=8192 --json',
-        'tune plan -p short-connection-api --snapshot host.json --detailed-exitcode',
-      ]),
-    )
-    .action(async (flags) => setExit(await (await import('./commands/plan.js')).runPlan(ctx, flags)));
-
-  program
-    .command('snapshot')
-    .description('Capture this host (runtime values, sysctl.d files, environment) as versioned JSON.')
-    .option('-o, --output <file>', 'write to FILE instead of standard output')
-    .option('--all', 'also record every key under net., vm., fs.file-max and fs.nr_open')
-    .addOption(rootOption())
-    .addHelpText('after', examples(['tune snapshot -o host.json', 'tune plan -p proxy --snapshot host.json']))
-    .action(async (flags) => setExit(await (await import('./commands/snapshot.js')).runSnapshot(ctx, flags)));
-
-  const profiles = program
-    .command('profiles')
-    .description('List the available profiles (shipped, /etc/tune/profiles).')
-    .option('--json', 'print as JSON')
-    .addOption(rootOption())
-    .addHelpText('after', examples(['tune profiles', 'tune profiles show proxy --json']))
-    .action(async (flags) => setExit((await import('./commands/profiles.js')).runProfilesList(ctx, flags)));
-  profiles
-    .command('show <name>')
-    .description('Show the resolved settings of a profile, with reasons and where each came from.')
-    .option('--json', 'print as JSON')
-    .addOption(rootOption())
-    .addHelpText('after', examples(['tune profiles show short-connection-api']))
-    .action(async (name, flags) =>
-      setExit((await import('./commands/profiles.js')).runProfilesShow(ctx, name, { ...profiles.opts(), ...flags })),
-    );
-
-  const stateOption = () =>
-    new Option('--state-dir <dir>', 'backups and journal (default /var/lib/tune); also TUNE_STATE_DIR');
-
-  requestOptions(program.command('apply'))
-    .description(
-      'Apply a plan: review and confirm (or --yes), back up, write runtime values and the owned file, verify.',
-    )
-    .addOption(stateOption())
-    .option('-y, --yes', 'no prompts: apply everything not refused (exit 4 if anything is refused)')
-    .option('--skip-refused', 'with --yes: apply the rest when something is refused')
-    .option('--dry-run', 'show what would be done; change nothing')
-    .option('-m, --message <text>', 'why, recorded in the history')
-    .option('--plan <file>', 'apply a plan saved with `tune plan --json` (refused if the host changed since)')
-    .option(
-      '--confirm-within <seconds>',
-      'keep the change only if `tune confirm` arrives within SECONDS (1-86400); else roll it back',
-    )
-    .option('--adopt', 'take over --file when it exists and tune did not write it (it is backed up first)')
-    .addHelpText(
-      'after',
-      examples([
-        'tune apply --profile short-connection-api',
-        'tune apply -p proxy --yes -m "INC-123: port exhaustion"',
-        'tune apply -p proxy --dry-run',
-        'tune apply -p proxy --yes --confirm-within 300 && tune confirm',
-      ]),
-    )
-    .action(async (flags) => setExit(await (await import('./commands/apply.js')).runApply(ctx, flags)));
-
-  program
-    .command('rollback [id]')
-    .description(
-      'Restore the state from before transaction ID (default: the last apply still in effect): undoes it and every later transaction, files byte for byte and runtime values, as one new transaction.',
-    )
-    .addOption(rootOption())
-    .addOption(stateOption())
-    .option('-y, --yes', 'no prompt (required without a terminal)')
-    .option('--force', 'with --yes: roll back even when another writer changed values since (drift)')
-    .addHelpText(
-      'after',
-      examples(['tune rollback', 'tune rollback --yes', 'tune rollback 20261122T230000Z-000004 --yes --force']),
-    )
-    .action(async (id, flags) =>
-      setExit(await (await import('./commands/transactions.js')).runRollback(ctx, id, flags)),
-    );
-
-  program
-    .command('reset')
-    .description(
-      "Restore the state from before tune's first transaction on record (every file it wrote and every runtime value it set).",
-    )
-    .addOption(rootOption())
-    .addOption(stateOption())
-    .option('-y, --yes', 'no prompt (required without a terminal)')
-    .option('--force', 'with --yes: reset even when another writer changed values since (drift)')
-    .addHelpText('after', examples(['tune reset', 'tune reset --yes']))
-    .action(async (flags) => setExit(await (await import('./commands/transactions.js')).runReset(ctx, flags)));
-
-  program
-    .command('history')
-    .description('Every transaction: id, time, user, profiles, message, keys, state.')
-    .addOption(stateOption())
-    .option('--json', 'print as JSON')
-    .addHelpText('after', examples(['tune history', 'tune history --json']))
-    .action(async (flags) => setExit((await import('./commands/transactions.js')).runHistory(ctx, flags)));
-
-  program
-    .command('status')
-    .description('The last transaction, an interrupted one if any, and drift since the last applied one.')
-    .addOption(rootOption())
-    .addOption(stateOption())
-    .option('--json', 'print as JSON')
-    .addHelpText('after', examples(['tune status', 'tune status --json']))
-    .action(async (flags) => setExit((await import('./commands/transactions.js')).runStatus(ctx, flags)));
-
-  program
-    .command('confirm')
-    .description('Keep a change applied with --confirm-within (otherwise it is rolled back at the deadline).')
-    .addOption(stateOption())
-    .addHelpText(
-      'after',
-      examples(['tune apply -p proxy --yes --confirm-within 120 && tune confirm']) +
-        '  A confirmation after the deadline exits 1: the change was (or is then) rolled back.\n',
-    )
-    .action(async (flags) => setExit(await (await import('./commands/transactions.js')).runConfirm(ctx, flags)));
-
-  program
-    .command('watchdog <id>', { hidden: true })
-    .addOption(rootOption())
-    .addOption(stateOption())
-    .action(async (id, flags) =>
-      setExit(await (await import('./commands/transactions.js')).runWatchdog(ctx, id, flags)),
-    );
-
-  program
-    .command('recover')
-    .description('Restore the state from before an interrupted (crashed) transaction.')
-    .addOption(rootOption())
-    .addOption(stateOption())
-    .addHelpText('after', examples(['tune recover']))
-    .action(async (flags) => setExit(await (await import('./commands/transactions.js')).runRecover(ctx, flags)));
-
-  program
-    .command('verify')
-    .description(
-      'For every key the owned file sets: runtime value vs file value vs what wins at boot (systemd, procps).',
-    )
-    .addOption(rootOption())
-    .option('--file <path>', 'the file tune owns', '/etc/sysctl.d/99-tune.conf')
-    .option('--json', 'print the comparison as JSON (docs/json.md)')
-    .addHelpText(
-      'after',
-      examples(
-        ['tune verify', 'tune verify --json', 'tune verify --file /etc/sysctl.d/90-site.conf'],
-        VERIFY_EXIT_CODES_HELP,
-      ),
-    )
-    .action(async (flags) => setExit((await import('./commands/verify.js')).runVerify(ctx, flags)));
-
-  const diagnoseOptions = (c: Command) =>
-    c
-      .addOption(rootOption())
-      .option('--top <n>', 'how many destinations, clients, processes to name', '5')
-      .addOption(
-        new Option(
-          '--source <how>',
-          'read the TCP tables through netlink sock_diag (live host, needs the built helper) or /proc/net/tcp; auto picks netlink when it can',
-        )
-          .choices(['auto', 'netlink', 'procfs'])
-          .default('auto'),
-      );
-
-  diagnoseOptions(
-    program
-      .command('diagnose')
-      .description(
-        'Name the cause of TIME_WAIT, CLOSE_WAIT, port exhaustion, SYN floods and queue overflows, and the fix.',
-      )
-      .option('--json', 'print every number as JSON')
-      .option('--interval <seconds>', 'sample counters twice, SECONDS apart, to report connection rates'),
-  )
-    .addHelpText('after', examples(['tune diagnose', 'tune diagnose --interval 5 --json']))
-    .action(async (flags) => setExit(await (await import('./commands/diagnose.js')).runDiagnose(ctx, flags)));
-
-  diagnoseOptions(
-    program
-      .command('check')
-      .description(
-        'Monitoring Plugins (Nagios/Icinga) check: status line, perfdata, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.',
-      )
-      .option('--warn <metric=n>', 'warning when METRIC is above N; repeatable', collect, [])
-      .option('--crit <metric=n>', 'critical when METRIC is above N; repeatable', collect, []),
-  )
-    .addHelpText(
-      'after',
-      `\nExamples:\n  $ tune check\n  $ tune check --warn close_wait=50 --crit close_wait=500 --warn time_wait=100000\n\nMetrics: established, time_wait, time_wait_client, time_wait_server, close_wait, syn_recv, ephemeral_used_pct,\n  listen_queue_pct, tw_buckets_pct, conntrack_pct, file_handles_pct (docs/monitoring.md lists the defaults).\n\nExit codes (Monitoring Plugins): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad arguments, unreadable host).\n`,
-    )
-    .configureOutput({
-      writeOut: (s) => ctx.out(s),
-      writeErr: (s) => ctx.err(s),
-      outputError: (s) => ctx.out(`TUNE UNKNOWN - ${s.trim().replace(/^error: /, '')}\n`),
-    })
-    .action(async (flags) => setExit(await (await import('./commands/check.js')).runCheck(ctx, flags)));
-
-  diagnoseOptions(
-    program
-      .command('metrics')
-      .description("Prometheus text exposition for node_exporter's textfile collector (metric names start with tune_).")
-      .option('-o, --output <file>', 'write atomically to FILE (e.g. /var/lib/node_exporter/textfile/tune.prom)'),
-  )
-    .addHelpText('after', examples(['tune metrics', 'tune metrics -o /var/lib/node_exporter/textfile/tune.prom']))
-    .action(async (flags) => setExit(await (await import('./commands/metrics.js')).runMetrics(ctx, flags)));
-
-  diagnoseOptions(
-    program
-      .command('watch')
-      .description('Live view: redraw the diagnosis every --interval seconds.')
-      .option('--interval <seconds>', 'seconds between redraws (and the rate window)', '2')
-      .option('--count <n>', 'stop after N redraws (required when output is not a terminal)')
-      .option('--json', 'one JSON report per line instead of the view'),
-  )
-    .addHelpText('after', examples(['tune watch', 'tune watch --interval 1 --count 10 --json']))
-    .action(async (flags) => setExit(await (await import('./commands/watch.js')).runWatch(ctx, flags)));
-
+  const wiring = { ctx, setExit };
+  // Decide: read the host (or a snapshot) and show what would change.
+  planCommand(program, wiring);
+  snapshotCommand(program, wiring);
+  profilesCommand(program, wiring);
+  // Change: one transaction at a time, each backed up and undoable.
+  applyCommand(program, wiring);
+  rollbackCommand(program, wiring); // rollback, reset
+  historyCommand(program, wiring); // history, status
+  confirmCommand(program, wiring); // confirm, watchdog
+  recoverCommand(program, wiring);
+  verifyCommand(program, wiring);
+  // Diagnose and monitor connection states.
+  diagnoseCommand(program, wiring);
+  checkCommand(program, wiring);
+  metricsCommand(program, wiring);
+  watchCommand(program, wiring);
   return program;
 }
 

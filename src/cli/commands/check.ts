@@ -1,31 +1,26 @@
-// `tune check`: a Monitoring Plugins check. Every failure, usage errors included, is UNKNOWN (3) with one line.
-import { ReportedFailure, UserError } from '../../core/errors.js';
-import { monitoringMetrics } from '../../core/monitoring-metrics.js';
-import { evaluateCheck, parseThresholds } from '../../core/nagios-check.js';
-import type { CliContext } from '../context.js';
-import { EXIT } from '../exit-codes.js';
-import { readDiagnosis, type DiagnoseFlags } from './diagnose.js';
+// `tune check`: a Monitoring Plugins (Nagios/Icinga) check.
+import type { Command } from 'commander';
+import { diagnoseOptions, type Wiring } from './shared.js';
+import { collect } from '../options.js';
 
-export interface CheckFlags extends DiagnoseFlags {
-  warn?: string[];
-  crit?: string[];
-}
-
-export async function runCheck(ctx: CliContext, flags: CheckFlags): Promise<number> {
-  try {
-    const report = await readDiagnosis(ctx, flags);
-    const values = monitoringMetrics(report);
-    const names = Object.keys(values);
-    const result = evaluateCheck(
-      values,
-      parseThresholds(flags.warn ?? [], names, '--warn'),
-      parseThresholds(flags.crit ?? [], names, '--crit'),
-    );
-    ctx.out(result.output + '\n');
-    return result.code;
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    ctx.out(`TUNE UNKNOWN - ${e.format()}\n`);
-    throw new ReportedFailure(EXIT.PLUGIN_UNKNOWN);
-  }
+export function checkCommand(program: Command, { ctx, setExit }: Wiring): void {
+  diagnoseOptions(
+    program
+      .command('check')
+      .description(
+        'Monitoring Plugins (Nagios/Icinga) check: status line, perfdata, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.',
+      )
+      .option('--warn <metric=n>', 'warning when METRIC is above N; repeatable', collect, [])
+      .option('--crit <metric=n>', 'critical when METRIC is above N; repeatable', collect, []),
+  )
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tune check\n  $ tune check --warn close_wait=50 --crit close_wait=500 --warn time_wait=100000\n\nMetrics: established, time_wait, time_wait_client, time_wait_server, close_wait, syn_recv, ephemeral_used_pct,\n  listen_queue_pct, tw_buckets_pct, conntrack_pct, file_handles_pct (docs/monitoring.md lists the defaults).\n\nExit codes (Monitoring Plugins): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad arguments, unreadable host).\n`,
+    )
+    .configureOutput({
+      writeOut: (s) => ctx.out(s),
+      writeErr: (s) => ctx.err(s),
+      outputError: (s) => ctx.out(`TUNE UNKNOWN - ${s.trim().replace(/^error: /, '')}\n`),
+    })
+    .action(async (flags) => setExit(await (await import('../run/check.js')).runCheck(ctx, flags)));
 }

@@ -1,39 +1,17 @@
-// `tune diagnose`: read the socket tables once (or twice for rates) and report causes and fixes.
-import { diagnose, type DiagnosisReport } from '../../core/diagnosis.js';
-import { renderDiagnosis } from '../../core/render-diagnosis.js';
-import { gatherDiagnosisInput, type TableSourceChoice } from '../../system/diagnosis-reader.js';
-import type { CliContext } from '../context.js';
-import { numberFlag } from '../options.js';
-import { EXIT } from '../exit-codes.js';
+// `tune diagnose`: name the cause of a connection-state problem and the fix.
+import type { Command } from 'commander';
+import { diagnoseOptions, examples, type Wiring } from './shared.js';
 
-export interface DiagnoseFlags {
-  root?: string;
-  json?: boolean;
-  interval?: string;
-  top?: string;
-  source?: TableSourceChoice;
-}
-
-/** Reads and diagnoses: shared by diagnose, check, metrics and watch. */
-export async function readDiagnosis(
-  ctx: CliContext,
-  flags: DiagnoseFlags,
-  interval = numberFlag(flags.interval, '--interval', 0),
-): Promise<DiagnosisReport> {
-  const topN = numberFlag(flags.top, '--top', 5, 1);
-  const input = await gatherDiagnosisInput({
-    root: ctx.root(flags.root),
-    now: ctx.now,
-    topN,
-    interval,
-    sleep: ctx.sleep,
-    source: flags.source ?? 'auto',
-  });
-  return diagnose(input);
-}
-
-export async function runDiagnose(ctx: CliContext, flags: DiagnoseFlags): Promise<number> {
-  const report = await readDiagnosis(ctx, flags);
-  ctx.out(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderDiagnosis(report, ctx.style));
-  return EXIT.OK;
+export function diagnoseCommand(program: Command, { ctx, setExit }: Wiring): void {
+  diagnoseOptions(
+    program
+      .command('diagnose')
+      .description(
+        'Name the cause of TIME_WAIT, CLOSE_WAIT, port exhaustion, SYN floods and queue overflows, and the fix.',
+      )
+      .option('--json', 'print every number as JSON')
+      .option('--interval <seconds>', 'sample counters twice, SECONDS apart, to report connection rates'),
+  )
+    .addHelpText('after', examples(['tune diagnose', 'tune diagnose --interval 5 --json']))
+    .action(async (flags) => setExit(await (await import('../run/diagnose.js')).runDiagnose(ctx, flags)));
 }

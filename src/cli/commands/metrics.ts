@@ -1,32 +1,14 @@
-// `tune metrics`: Prometheus text exposition, to stdout or atomically to a file for node_exporter's textfile collector.
-import path = require('node:path');
-import { UserError } from '../../core/errors.js';
-import { renderPrometheus } from '../../core/prometheus-metrics.js';
-import { writeExact } from '../../system/atomic-file.js';
-import type { CliContext } from '../context.js';
-import { EXIT } from '../exit-codes.js';
-import { readDiagnosis, type DiagnoseFlags } from './diagnose.js';
+// `tune metrics`: Prometheus text exposition.
+import type { Command } from 'commander';
+import { diagnoseOptions, examples, type Wiring } from './shared.js';
 
-export interface MetricsFlags extends DiagnoseFlags {
-  output?: string;
-}
-
-export async function runMetrics(ctx: CliContext, flags: MetricsFlags): Promise<number> {
-  const text = renderPrometheus(await readDiagnosis(ctx, flags));
-  if (!flags.output || flags.output === '-') {
-    ctx.out(text);
-    return EXIT.OK;
-  }
-  // Atomic: the collector reads *.prom, and the temporary name (.NAME.tune-PID.tmp) does not end in .prom.
-  try {
-    writeExact(path.resolve(flags.output), Buffer.from(text));
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(
-      `cannot write metrics (${(e as NodeJS.ErrnoException).code})`,
-      { file: flags.output },
-      EXIT.RUNTIME,
-    );
-  }
-  return EXIT.OK;
+export function metricsCommand(program: Command, { ctx, setExit }: Wiring): void {
+  diagnoseOptions(
+    program
+      .command('metrics')
+      .description("Prometheus text exposition for node_exporter's textfile collector (metric names start with tune_).")
+      .option('-o, --output <file>', 'write atomically to FILE (e.g. /var/lib/node_exporter/textfile/tune.prom)'),
+  )
+    .addHelpText('after', examples(['tune metrics', 'tune metrics -o /var/lib/node_exporter/textfile/tune.prom']))
+    .action(async (flags) => setExit(await (await import('../run/metrics.js')).runMetrics(ctx, flags)));
 }

@@ -1,83 +1,20 @@
-// `tune plan`: read (live or snapshot), resolve profiles, decide, render. Writes nothing.
-import { UserError } from '../../core/errors.js';
-import { evidenceKeys } from '../../core/evidence-keys.js';
-import { DEFAULT_OWNED_FILE } from '../../core/owned-file.js';
-import { planTuning, type Plan } from '../../core/planner.js';
-import { resolveRequest } from '../../core/profile-resolver.js';
-import { renderPlan } from '../../core/render-plan.js';
-import { allRules } from '../../core/rules/index.js';
-import { createProfileLoader } from '../../system/profile-store.js';
-import { readSnapshotFile } from '../../system/snapshot-file.js';
-import { readSnapshot } from '../../system/snapshot-reader.js';
-import type { CliContext } from '../context.js';
-import { ownedFileFlag } from '../options.js';
-import { EXIT } from '../exit-codes.js';
+// `tune plan`: a dry run that shows what tuning would change and why.
+import type { Command } from 'commander';
+import { examples, requestOptions, type Wiring } from './shared.js';
 
-export interface PlanFlags {
-  profile?: string[];
-  set?: string[];
-  allow?: string[];
-  root?: string;
-  snapshot?: string;
-  file?: string;
-  json?: boolean;
-  detailedExitcode?: boolean;
-}
-
-export interface PreparedPlan {
-  plan: Plan;
-  /**
-   * The same plan (same snapshot, same request) with only `keys` of its changes selected: the others are `skipped`
-   * and keep their current owned-file line. What interactive apply shows last and then executes.
-   */
-  select(keys: string[]): Plan;
-}
-
-/** Builds the plan from flags: the one path shared by `plan` and `apply`. */
-export async function preparePlan(ctx: CliContext, flags: PlanFlags): Promise<PreparedPlan> {
-  const profiles = flags.profile ?? [];
-  const overrides = flags.set ?? [];
-  if (!profiles.length && !overrides.length)
-    throw new UserError('nothing to plan: give --profile NAME or --set KEY=VALUE (see `tune profiles`)');
-  if (flags.snapshot && flags.root) throw new UserError('--snapshot and --root are mutually exclusive');
-  const ownedFile = ownedFileFlag(flags.file ?? DEFAULT_OWNED_FILE);
-  const root = ctx.root(flags.root);
-  const request = resolveRequest(profiles, overrides, createProfileLoader(root));
-  const snapshot = flags.snapshot
-    ? readSnapshotFile(flags.snapshot)
-    : await readSnapshot({
-        root,
-        now: ctx.now(),
-        keys: evidenceKeys(
-          allRules,
-          request.settings.map((s) => s.key),
-        ),
-      });
-  const opts = { ownedFile, allow: flags.allow ?? [], overrides };
-  const now = ctx.now();
-  return {
-    plan: planTuning(snapshot, request, allRules, now, opts),
-    select: (keys) => {
-      const plan = planTuning(snapshot, request, allRules, now, opts);
-      const deselect = plan.changes.filter((c) => c.status === 'change' && !keys.includes(c.key)).map((c) => c.key);
-      return deselect.length ? planTuning(snapshot, request, allRules, now, { ...opts, deselect }) : plan;
-    },
-  };
-}
-
-/** Builds the plan from flags. */
-export async function buildPlan(ctx: CliContext, flags: PlanFlags): Promise<Plan> {
-  return (await preparePlan(ctx, flags)).plan;
-}
-
-/** The plan's exit code: refusals first, then pending changes when --detailed-exitcode asks for it. */
-export function planExitCode(plan: Plan, detailed: boolean): number {
-  if (plan.summary.refusedAny) return EXIT.REFUSED;
-  return detailed && plan.summary.pending ? EXIT.PENDING : EXIT.OK;
-}
-
-export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number> {
-  const plan = await buildPlan(ctx, flags);
-  ctx.out(flags.json ? JSON.stringify(plan, null, 2) + '\n' : renderPlan(plan, ctx.style));
-  return planExitCode(plan, flags.detailedExitcode === true);
+export function planCommand(program: Command, { ctx, setExit }: Wiring): void {
+  requestOptions(program.command('plan'))
+    .description('Show what tuning would change and why (a dry run: writes nothing).')
+    .option('--snapshot <file>', 'plan offline from a snapshot written by `tune snapshot` (no host access)')
+    .option('--json', 'print the plan as JSON (docs/json.md)')
+    .option('--detailed-exitcode', 'exit 3 when changes are pending (for CI)')
+    .addHelpText(
+      'after',
+      examples([
+        'tune plan --profile short-connection-api',
+        'tune plan -p proxy --set net.core.somaxconn=8192 --json',
+        'tune plan -p short-connection-api --snapshot host.json --detailed-exitcode',
+      ]),
+    )
+    .action(async (flags) => setExit(await (await import('../run/plan.js')).runPlan(ctx, flags)));
 }

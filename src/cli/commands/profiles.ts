@@ -1,69 +1,22 @@
-// `tune profiles` and `tune profiles show NAME`: what each profile sets, why, and where each value came from.
-import { resolveRequest } from '../../core/profile-resolver.js';
-import { renderTable } from '../../core/text-table.js';
-import { createProfileLoader, listProfiles } from '../../system/profile-store.js';
-import type { CliContext } from '../context.js';
-import { EXIT } from '../exit-codes.js';
+// `tune profiles` and `tune profiles show NAME`.
+import type { Command } from 'commander';
+import { examples, rootOption, type Wiring } from './shared.js';
 
-export function runProfilesList(ctx: CliContext, flags: { json?: boolean; root?: string }): number {
-  const profiles = listProfiles(ctx.root(flags.root));
-  if (flags.json) {
-    ctx.out(
-      JSON.stringify(
-        profiles.map((p) => ({ name: p.name, summary: p.summary, file: p.file })),
-        null,
-        2,
-      ) + '\n',
+export function profilesCommand(program: Command, { ctx, setExit }: Wiring): void {
+  const profiles = program
+    .command('profiles')
+    .description('List the available profiles (shipped, /etc/tune/profiles).')
+    .option('--json', 'print as JSON')
+    .addOption(rootOption())
+    .addHelpText('after', examples(['tune profiles', 'tune profiles show proxy --json']))
+    .action(async (flags) => setExit((await import('../run/profiles.js')).runProfilesList(ctx, flags)));
+  profiles
+    .command('show <name>')
+    .description('Show the resolved settings of a profile, with reasons and where each came from.')
+    .option('--json', 'print as JSON')
+    .addOption(rootOption())
+    .addHelpText('after', examples(['tune profiles show short-connection-api']))
+    .action(async (name, flags) =>
+      setExit((await import('../run/profiles.js')).runProfilesShow(ctx, name, { ...profiles.opts(), ...flags })),
     );
-    return EXIT.OK;
-  }
-  const rows = renderTable([
-    ['NAME', 'SUMMARY'].map((t) => ({ text: t, paint: ctx.style.bold })),
-    ...profiles.map((p) => [p.name, p.summary]),
-  ]);
-  ctx.out(rows.join('\n') + '\n');
-  return EXIT.OK;
-}
-
-export function runProfilesShow(ctx: CliContext, name: string, flags: { json?: boolean; root?: string }): number {
-  const load = createProfileLoader(ctx.root(flags.root));
-  const resolved = resolveRequest([name], [], load);
-  const profile = load(name);
-  if (flags.json) {
-    ctx.out(
-      JSON.stringify(
-        {
-          name,
-          summary: profile?.summary ?? '',
-          description: profile?.description ?? '',
-          file: profile?.file ?? '',
-          includes: profile?.includes.map((i) => i.name) ?? [],
-          settings: resolved.settings,
-          ignoredSections: resolved.ignoredSections,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-    return EXIT.OK;
-  }
-  const out = [ctx.style.bold(`${name}: ${profile?.summary ?? ''}`)];
-  if (profile?.description) out.push(profile.description);
-  if (profile?.includes.length) out.push(`includes: ${profile.includes.map((i) => i.name).join(', ')}`);
-  out.push('');
-  for (const s of resolved.settings) {
-    const value =
-      s.op === 'raise' ? `>=${s.value} (only raise)` : s.op === 'lower' ? `<=${s.value} (only lower)` : s.value;
-    out.push(`${s.key} = ${value}`);
-    out.push(ctx.style.dim(`    why: ${s.reason}`));
-    out.push(
-      ctx.style.dim(
-        `    from: ${s.origin.profile} (${s.origin.file}:${s.origin.line})${s.overrides.length ? `, overrides ${s.overrides.map((o) => o.profile).join(', ')}` : ''}`,
-      ),
-    );
-  }
-  for (const i of resolved.ignoredSections)
-    out.push('', `ignored sections of ${i.profile}: [${i.sections.join('], [')}]`);
-  ctx.out(out.join('\n') + '\n');
-  return EXIT.OK;
 }

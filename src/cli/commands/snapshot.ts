@@ -1,25 +1,14 @@
-// `tune snapshot`: capture the host as versioned JSON for offline plans and change reviews.
-import { formatSnapshotJson } from '../../core/snapshot.js';
-import { writeSnapshotFile } from '../../system/snapshot-file.js';
-import { readSnapshot } from '../../system/snapshot-reader.js';
-import type { CliContext } from '../context.js';
-import { EXIT } from '../exit-codes.js';
+// `tune snapshot`: capture the host as JSON for offline plans.
+import type { Command } from 'commander';
+import { examples, rootOption, type Wiring } from './shared.js';
 
-export interface SnapshotFlags {
-  output?: string;
-  all?: boolean;
-  root?: string;
-}
-
-export async function runSnapshot(ctx: CliContext, flags: SnapshotFlags): Promise<number> {
-  const snap = await readSnapshot({ root: ctx.root(flags.root), now: ctx.now(), all: flags.all === true });
-  if (!flags.output || flags.output === '-') {
-    ctx.out(formatSnapshotJson(snap));
-    return EXIT.OK;
-  }
-  writeSnapshotFile(flags.output, snap);
-  ctx.err(
-    `snapshot of ${snap.hostname} (kernel ${snap.kernel.release}, ${Object.keys(snap.sysctl).length} keys) written to ${flags.output}\n`,
-  );
-  return EXIT.OK;
+export function snapshotCommand(program: Command, { ctx, setExit }: Wiring): void {
+  program
+    .command('snapshot')
+    .description('Capture this host (runtime values, sysctl.d files, environment) as versioned JSON.')
+    .option('-o, --output <file>', 'write to FILE instead of standard output')
+    .option('--all', 'also record every key under net., vm., fs.file-max and fs.nr_open')
+    .addOption(rootOption())
+    .addHelpText('after', examples(['tune snapshot -o host.json', 'tune plan -p proxy --snapshot host.json']))
+    .action(async (flags) => setExit(await (await import('../run/snapshot.js')).runSnapshot(ctx, flags)));
 }

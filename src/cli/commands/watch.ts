@@ -1,25 +1,16 @@
-// `tune watch`: a live view that redraws every --interval seconds; bounded by --count (required off a terminal).
-import { UserError } from '../../core/errors.js';
-import { renderDiagnosis } from '../../core/render-diagnosis.js';
-import type { CliContext } from '../context.js';
-import { EXIT } from '../exit-codes.js';
-import { numberFlag } from '../options.js';
-import { readDiagnosis, type DiagnoseFlags } from './diagnose.js';
+// `tune watch`: a live view of the diagnosis.
+import type { Command } from 'commander';
+import { diagnoseOptions, examples, type Wiring } from './shared.js';
 
-export interface WatchFlags extends DiagnoseFlags {
-  count?: string;
-}
-
-export async function runWatch(ctx: CliContext, flags: WatchFlags): Promise<number> {
-  const interval = numberFlag(flags.interval, '--interval', 2, 0.1);
-  if (flags.count === undefined && !ctx.isTerminal)
-    throw new UserError('--count is required when output is not a terminal');
-  const count = numberFlag(flags.count, '--count', Infinity, 1);
-  for (let i = 0; i < count; i++) {
-    // Each round samples counters `interval` apart, so rates are always shown.
-    const report = await readDiagnosis(ctx, flags, interval);
-    if (ctx.isTerminal) ctx.out('\x1b[H\x1b[2J');
-    ctx.out(flags.json ? JSON.stringify(report) + '\n' : renderDiagnosis(report, ctx.style));
-  }
-  return EXIT.OK;
+export function watchCommand(program: Command, { ctx, setExit }: Wiring): void {
+  diagnoseOptions(
+    program
+      .command('watch')
+      .description('Live view: redraw the diagnosis every --interval seconds.')
+      .option('--interval <seconds>', 'seconds between redraws (and the rate window)', '2')
+      .option('--count <n>', 'stop after N redraws (required when output is not a terminal)')
+      .option('--json', 'one JSON report per line instead of the view'),
+  )
+    .addHelpText('after', examples(['tune watch', 'tune watch --interval 1 --count 10 --json']))
+    .action(async (flags) => setExit(await (await import('../run/watch.js')).runWatch(ctx, flags)));
 }

@@ -1,0 +1,39 @@
+// `tune diagnose`: read the socket tables once (or twice for rates) and report causes and fixes.
+import { diagnose, type DiagnosisReport } from '../../core/diagnosis.js';
+import { renderDiagnosis } from '../../core/render-diagnosis.js';
+import { gatherDiagnosisInput, type TableSourceChoice } from '../../system/diagnosis-reader.js';
+import type { CliContext } from '../context.js';
+import { numberFlag } from '../options.js';
+import { EXIT } from '../exit-codes.js';
+
+export interface DiagnoseFlags {
+  root?: string;
+  json?: boolean;
+  interval?: string;
+  top?: string;
+  source?: TableSourceChoice;
+}
+
+/** Reads and diagnoses: shared by diagnose, check, metrics and watch. */
+export async function readDiagnosis(
+  ctx: CliContext,
+  flags: DiagnoseFlags,
+  interval = numberFlag(flags.interval, '--interval', 0),
+): Promise<DiagnosisReport> {
+  const topN = numberFlag(flags.top, '--top', 5, 1);
+  const input = await gatherDiagnosisInput({
+    root: ctx.root(flags.root),
+    now: ctx.now,
+    topN,
+    interval,
+    sleep: ctx.sleep,
+    source: flags.source ?? 'auto',
+  });
+  return diagnose(input);
+}
+
+export async function runDiagnose(ctx: CliContext, flags: DiagnoseFlags): Promise<number> {
+  const report = await readDiagnosis(ctx, flags);
+  ctx.out(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderDiagnosis(report, ctx.style));
+  return EXIT.OK;
+}
