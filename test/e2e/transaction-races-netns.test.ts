@@ -227,3 +227,34 @@ test(
     );
   },
 );
+
+test(
+  'an interrupted transaction older than a committed one is found by its journal: apply refuses, recover restores it',
+  { skip },
+  () => {
+    const r = inSandbox(`
+    out.start = state();
+    out.crash = tune(['apply', '--set', 'net.core.somaxconn=3400', '--set', 'net.ipv4.tcp_fin_timeout=44', '--yes'], { TUNE_CRASH_AT: 'runtime:net.ipv4.tcp_fin_timeout' });
+    const [old] = fs.readdirSync(STATE_DIR + '/transactions');
+    // A newer transaction on record that committed (what an id taken out of order, or a copied state dir, leaves).
+    const newer = old.replace(/-\\d+$/, '-000009');
+    fs.mkdirSync(STATE_DIR + '/transactions/' + newer, { mode: 0o700 });
+    const b = JSON.parse(fs.readFileSync(STATE_DIR + '/transactions/' + old + '/backup.json', 'utf8'));
+    b.id = newer; b.before = { runtime: [], files: [] }; b.after = { runtime: [], files: [] };
+    fs.writeFileSync(STATE_DIR + '/transactions/' + newer + '/backup.json', JSON.stringify(b), { mode: 0o600 });
+    fs.writeFileSync(STATE_DIR + '/transactions/' + newer + '/journal', JSON.stringify({ step: 'begin' }) + '\\n' + JSON.stringify({ step: 'commit' }) + '\\n', { mode: 0o600 });
+    out.old = old;
+    out.apply = tune(['apply', '--set', 'net.core.somaxconn=3500', '--yes']);
+    out.status = statusJson();
+    out.recover = tune(['recover']);
+    out.after = state();
+  `);
+    assert.equal((r.crash as Run).signal, 'SIGKILL');
+    const apply = r.apply as Run;
+    assert.equal(apply.status, 1);
+    assert.match(oneLine(apply, 'apply'), new RegExp(`transaction ${String(r.old)} was interrupted and not recovered`));
+    assert.equal((r.status as { interrupted: { id: string } }).interrupted.id, r.old);
+    assert.match((r.recover as Run).stdout, new RegExp(`^Recovered interrupted transaction ${String(r.old)}`));
+    assert.deepEqual(r.after, r.start, 'both keys the crashed apply wrote are back');
+  },
+);
