@@ -47,8 +47,8 @@ function readProcFile(file: string, live: boolean): string {
     let text = '';
     for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0;) {
       text += chunk.toString('utf8', 0, n);
-      if (n < chunk.length) break;
       if (text.length > TEXT_LIMIT) throw new UnreadableFile('TOOBIG', 'larger than 1 MiB');
+      if (n < chunk.length) break;
     }
     return text;
   } finally {
