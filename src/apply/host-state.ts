@@ -4,7 +4,7 @@ import { UserError } from '../core/errors.js';
 import type { SysctlKey } from '../core/sysctl-key.js';
 import { normalizeValue, sameValue } from '../core/sysctl-value.js';
 import { readExact } from '../system/atomic-file.js';
-import { underRoot } from '../system/host-root.js';
+import { confinedPath } from '../system/host-root.js';
 import { readSysctl } from '../system/proc-sys.js';
 
 /** Runtime values (null: the key does not exist) and file bytes (null: absent) a decision was made from. */
@@ -30,9 +30,9 @@ export function readRuntime(root: string, key: string): string | null {
   throw new UserError(`cannot read the runtime value (${v.state})`, { key }, 1);
 }
 
-/** A host file's exact bytes under the root, or null when absent. */
+/** A host file's exact bytes under the root (its directories resolved inside it), or null when absent. */
 export function readHostFile(root: string, hostPath: string): Buffer | null {
-  return readExact(underRoot(root, hostPath));
+  return readExact(confinedPath(root, hostPath, 'nofollow'), hostPath);
 }
 
 /** Every place the host differs from `expected`, compared as the kernel prints values and byte for byte for files. */

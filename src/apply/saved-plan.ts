@@ -1,9 +1,9 @@
 // `tune apply --plan FILE`: a plan saved with `tune plan --json`. The file is untrusted input: its shape is checked
 // field by field, then its request is planned again on this host and only an identical outcome is executed (the
 // plan executed is the fresh one; nothing in the file is written as it stands).
-import fs = require('node:fs');
 import { UserError } from '../core/errors.js';
 import { PLAN_SCHEMA_VERSION, type ChangeStatus, type Plan } from '../core/planner.js';
+import { readErrorText, readRegular, UnreadableFile } from '../system/safe-read.js';
 
 const MAX_PLAN_BYTES = 16 * 1024 * 1024;
 const STATUSES: ChangeStatus[] = ['change', 'same', 'refused', 'absent', 'read-only'];
@@ -18,23 +18,11 @@ export interface SavedRequest {
 
 /** Reads a regular file of bounded size (a FIFO, device or directory is refused at once instead of hanging). */
 function readBounded(file: string): string {
-  let fd: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    return readRegular(file, { follow: true, limit: MAX_PLAN_BYTES }).toString('utf8');
   } catch (e) {
-    throw new UserError(`cannot read plan (${(e as NodeJS.ErrnoException).code ?? 'EIO'})`, { file });
-  }
-  try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) throw new UserError('cannot read plan: not a regular file', { file });
-    if (st.size > MAX_PLAN_BYTES)
-      throw new UserError(`cannot read plan: larger than ${MAX_PLAN_BYTES} bytes`, { file });
-    return fs.readFileSync(fd, 'utf8');
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(`cannot read plan (${(e as NodeJS.ErrnoException).code ?? 'EIO'})`, { file });
-  } finally {
-    fs.closeSync(fd);
+    if (e instanceof UnreadableFile) throw new UserError(`cannot read plan: ${e.message}`, { file });
+    throw new UserError(`cannot read plan (${readErrorText(e)})`, { file });
   }
 }
 

@@ -6,7 +6,7 @@ import path = require('node:path');
 import { UserError } from '../core/errors.js';
 import type { SysctlKey } from '../core/sysctl-key.js';
 import { removeStaleTemporaries, syncDir, writeExact } from '../system/atomic-file.js';
-import { underRoot } from '../system/host-root.js';
+import { confinedPath } from '../system/host-root.js';
 import { writeSysctl } from '../system/proc-sys-write.js';
 import { acquireLock } from '../system/state-lock.js';
 import { testHook } from '../system/test-hooks.js';
@@ -151,10 +151,10 @@ export function runTransaction(
     const req = decide();
     if (req === null) return null;
     for (const f of req.files) {
-      const dir = path.dirname(underRoot(t.root, f.path));
+      const dir = path.dirname(confinedPath(t.root, f.path, 'nofollow'));
       if (!fs.existsSync(dir))
         throw new UserError(`directory ${path.dirname(f.path)} does not exist`, { file: f.path }, 1);
-      removeStaleTemporaries(underRoot(t.root, f.path));
+      removeStaleTemporaries(confinedPath(t.root, f.path, 'nofollow'));
     }
     // Everything that can fail runs before the first write: capture, backup, checks.
     const keys = [...new Set(req.runtime.map((r) => r.key))];
@@ -211,7 +211,7 @@ export function runTransaction(
         testHook(`runtime:${key}`);
       }
       for (const f of req.files) {
-        const outcome = writeExact(underRoot(t.root, f.path), f.bytes);
+        const outcome = writeExact(confinedPath(t.root, f.path, 'nofollow'), f.bytes);
         files.push({ path: f.path, outcome });
         appendJournal(dir, { step: 'file', path: f.path, outcome });
         testHook('file');
@@ -246,7 +246,7 @@ export function restore(root: string, before: HostState, keys?: string[], failur
   }
   for (const f of before.files) {
     try {
-      writeExact(underRoot(root, f.path), fileBytes(f));
+      writeExact(confinedPath(root, f.path, 'nofollow'), fileBytes(f));
     } catch (e) {
       failures.push(`${f.path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }

@@ -1,6 +1,7 @@
 // Profiles: named sets of sysctl settings with a reason each (profiles/*.conf, ini; tuned.conf loads too).
 import { decode } from 'ini';
 import { UserError } from './errors.js';
+import { excerpt } from './excerpt.js';
 import { parseSysctlKey, type SysctlKey } from './sysctl-key.js';
 
 /** `set` writes the value; `raise`/`lower` are tuned's `>N`/`<N`: only ever raise (or lower) the current value. */
@@ -31,8 +32,14 @@ interface ScannedLine {
   line: number;
 }
 
-/** Parses a profile; every syntax problem is a UserError naming file, line and key. */
+/**
+ * Parses a profile; every syntax problem is a UserError naming file, line and key. A message quotes at most the start
+ * of a line (excerpt), and nothing of a file that is clearly not a profile (binary, or text before any [section]):
+ * `--profile /etc/shadow` must not print a password hash.
+ */
 export function parseProfile(name: string, file: string, text: string): Profile {
+  const nul = text.indexOf('\0');
+  if (nul !== -1) throw new UserError('not a profile (binary content)', { file, line: lineAt(text, nul) });
   const scanned = scanIniLines(text, file);
   let data: Record<string, unknown>;
   try {
@@ -57,13 +64,17 @@ export function parseProfile(name: string, file: string, text: string): Profile 
     const raw = String(sysctl[l.key] ?? '').trim();
     const { op, value } = splitModifier(raw);
     if (op !== 'set' && !/^-?\d+$/.test(value))
-      throw new UserError(`"${raw}": the >N / <N modifiers take one integer`, { ...where, key: l.key });
+      throw new UserError(`"${excerpt(raw)}": the >N / <N modifiers take one integer`, { ...where, key: l.key });
     const reason = reasons[l.key];
     settings.push({ key, value, op, line: l.line, ...(reason !== undefined ? { reason: String(reason) } : {}) });
   }
   for (const l of scanned.filter((s) => s.section === 'reasons')) {
     if (!scanned.some((s) => s.section === 'sysctl' && s.key === l.key))
-      throw new UserError('reason given for a key that the profile does not set', { file, line: l.line, key: l.key });
+      throw new UserError('reason given for a key that the profile does not set', {
+        file,
+        line: l.line,
+        key: excerpt(l.key),
+      });
   }
   const includeText = main.include === undefined ? '' : String(main.include);
   const includeLine = lineOf('main', 'include') ?? 0;
@@ -105,18 +116,35 @@ function scanIniLines(text: string, file: string): ScannedLine[] {
       section = (sec[1] ?? '').trim();
       return;
     }
-    if (t.startsWith('[')) throw new UserError(`malformed section header "${t}"`, { file, line });
     const eq = t.indexOf('=');
-    if (eq === -1) throw new UserError(`expected "key = value" or "[section]", got "${t}"`, { file, line });
+    // Before any section, a line that is neither a section nor a plain `name = value`: not a profile at all, so
+    // nothing of it is shown (a shadow file's first line is `root:$6$...`).
+    const plainKey = eq > 0 && /^[A-Za-z0-9_./-]+$/.test(t.slice(0, eq).trim());
+    if (section === '' && !t.startsWith('[') && !plainKey)
+      throw new UserError('not a profile: expected a [main], [sysctl] or [reasons] section', { file, line });
+    if (t.startsWith('[')) throw new UserError(`malformed section header "${excerpt(t)}"`, { file, line });
+    if (eq === -1) throw new UserError(`expected "key = value" or "[section]", got "${excerpt(t)}"`, { file, line });
     const key = t.slice(0, eq).trim();
     if (key === '') throw new UserError('missing key before "="', { file, line });
     if (section === '')
-      throw new UserError('setting outside a section (expected [main], [sysctl] or [reasons])', { file, line, key });
+      throw new UserError('setting outside a section (expected [main], [sysctl] or [reasons])', {
+        file,
+        line,
+        key: excerpt(key),
+      });
     const id = `${section}\0${key}`;
     const first = seen.get(id);
-    if (first !== undefined) throw new UserError(`duplicate key (first set at line ${first})`, { file, line, key });
+    if (first !== undefined)
+      throw new UserError(`duplicate key (first set at line ${first})`, { file, line, key: excerpt(key) });
     seen.set(id, line);
     out.push({ section, key, line });
   });
   return out;
+}
+
+/** The 1-based line holding offset `at`. */
+function lineAt(text: string, at: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }

@@ -62,7 +62,14 @@ export function parseSnapshotJson(text: string, file: string): Snapshot {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`not valid JSON (${(e as Error).message})`, { file });
+    // V8's message quotes the text around the error: say where it is instead, so a file that is not a snapshot (a
+    // secret named by mistake) is not echoed.
+    const at = /at position (\d+)/.exec((e as Error).message);
+    const line = at ? text.slice(0, Number(at[1])).split('\n').length : undefined;
+    throw new UserError('not valid JSON (expected the output of `tune snapshot`)', {
+      file,
+      ...(line !== undefined ? { line } : {}),
+    });
   }
   const bad = (why: string): never => {
     throw new UserError(`not a tune snapshot: ${why}`, { file });

@@ -4,6 +4,7 @@ import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
 import { processAlive } from './process-alive.js';
+import { openRegular, UnreadableFile } from './safe-read.js';
 import { testHook } from './test-hooks.js';
 
 /** fsyncs a directory so a rename in it survives a crash. */
@@ -16,18 +17,28 @@ export function syncDir(dir: string): void {
   }
 }
 
-/** What is at a path now: its exact bytes, or null when absent. Refuses a symlink (tune never writes through one). */
-export function readExact(file: string): Buffer | null {
+/**
+ * What is at a path now: its exact bytes, or null when absent. Refuses a symlink (tune never writes through one) and
+ * anything but a regular file (a FIFO would block the read, a device or directory is nothing tune may replace).
+ * `shownAs` names the file in those refusals (the host path, when `file` is its place under a --root tree).
+ */
+export function readExact(file: string, shownAs = file): Buffer | null {
   let fd: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    fd = openRegular(file, { follow: false });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
     if (code === 'ELOOP')
       throw new UserError(
         'is a symlink; tune does not write through symlinks (replace it with a regular file or choose --file)',
-        { file },
+        { file: shownAs },
+        1,
+      );
+    if (e instanceof UnreadableFile)
+      throw new UserError(
+        `is ${e.message}; tune reads and replaces only regular files (remove it or choose --file)`,
+        { file: shownAs },
         1,
       );
     throw e;

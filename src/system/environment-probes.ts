@@ -4,7 +4,8 @@ import path = require('node:path');
 import { hexToAddress, ipv4FromKernel } from '../core/socket-address.js';
 import { TcpTableParser } from '../core/tcp-table-parser.js';
 import type { Environment, Listener } from '../core/snapshot.js';
-import { readHostText, resolveHostPath, underRoot } from './host-root.js';
+import { confinedPath, hostPathExists, isLiveRoot, readHostText } from './host-root.js';
+import { openRegularAsync } from './safe-read.js';
 
 /** Probes the environment under the root. Commands (nft, iptables-save) run only for the live root. */
 export function probeEnvironment(root: string, ipForward: string | undefined, listeners: Listener[]): Environment {
@@ -26,8 +27,8 @@ export function probeEnvironment(root: string, ipForward: string | undefined, li
 function probeNetns(root: string): { initial: boolean | null; evidence: string } {
   // Host-wide net.core keys (netdev_max_backlog) are registered only in the initial namespace: a kernel-level answer.
   if (
-    fs.existsSync(underRoot(root, '/proc/sys/net/core/somaxconn')) &&
-    !fs.existsSync(underRoot(root, '/proc/sys/net/core/netdev_max_backlog'))
+    hostPathExists(root, '/proc/sys/net/core/somaxconn') &&
+    !hostPathExists(root, '/proc/sys/net/core/netdev_max_backlog')
   )
     return {
       initial: false,
@@ -35,7 +36,7 @@ function probeNetns(root: string): { initial: boolean | null; evidence: string }
     };
   const link = (p: string): string | undefined => {
     try {
-      return fs.readlinkSync(underRoot(root, p));
+      return fs.readlinkSync(confinedPath(root, p, 'nofollow'));
     } catch {
       return undefined;
     }
@@ -59,7 +60,7 @@ function probeNetns(root: string): { initial: boolean | null; evidence: string }
 function probeContainer(root: string): { detected: boolean; evidence: string[] } {
   const evidence: string[] = [];
   for (const marker of ['/.dockerenv', '/run/.containerenv'])
-    if (fs.existsSync(underRoot(root, marker))) evidence.push(`${marker} exists`);
+    if (hostPathExists(root, marker)) evidence.push(`${marker} exists`);
   const environ = readHostText(root, '/proc/1/environ').text;
   const m = environ && /(?:^|\0)container=([^\0]*)/.exec(environ);
   if (m) evidence.push(`PID 1 has container=${m[1]}`);
@@ -75,17 +76,17 @@ function probeNat(root: string, ipForward: string | undefined): { detected: bool
   if (ipForward?.trim() === '1') weak.push('net.ipv4.ip_forward=1');
   let ifaces: string[] = [];
   try {
-    ifaces = fs.readdirSync(underRoot(root, '/sys/class/net'));
+    ifaces = fs.readdirSync(confinedPath(root, '/sys/class/net', 'follow'));
   } catch {
     /* no sysfs under this root */
   }
   const bridges = ifaces.filter(
     (n) =>
       /^(docker\d|br-|cni|virbr|lxcbr|flannel|cali|veth|podman|kube-bridge)/.test(n) ||
-      fs.existsSync(underRoot(root, `/sys/class/net/${n}/bridge`)),
+      hostPathExists(root, `/sys/class/net/${n}/bridge`),
   );
   if (bridges.length) weak.push(`container/bridge interfaces: ${bridges.slice(0, 5).join(', ')}`);
-  const ct = readHead(root, '/proc/net/nf_conntrack', 256 * 1024);
+  const ct = conntrackSample(root);
   if (ct && ct.split('\n').some(isNattedConntrackLine))
     strong.push('conntrack has NATed entries (/proc/net/nf_conntrack)');
   if (root === '/') {
@@ -96,27 +97,11 @@ function probeNat(root: string, ipForward: string | undefined): { detected: bool
   return { detected, evidence: [...strong, ...weak] };
 }
 
-/** The first `limit` bytes of a file (a NAT gateway's conntrack table can be huge; a sample is enough evidence). */
-function readHead(root: string, hostPath: string, limit: number): string | undefined {
-  const real = resolveHostPath(root, hostPath);
-  if (real === undefined) return undefined;
-  let fd: number;
-  try {
-    fd = fs.openSync(underRoot(root, real), 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const buf = Buffer.allocUnsafe(limit);
-    let used = 0;
-    for (let n; used < limit && (n = fs.readSync(fd, buf, used, limit - used, null)) > 0;) used += n;
-    const text = buf.toString('latin1', 0, used);
-    return used < limit ? text : text.slice(0, text.lastIndexOf('\n') + 1);
-  } catch {
-    return undefined;
-  } finally {
-    fs.closeSync(fd);
-  }
+/** The first 256 KiB of the conntrack table, whole lines only (a NAT gateway's can be huge; a sample is evidence enough). */
+function conntrackSample(root: string): string | undefined {
+  const limit = 256 * 1024;
+  const text = readHostText(root, '/proc/net/nf_conntrack', { limit, truncate: true, encoding: 'latin1' }).text;
+  return text === undefined || text.length < limit ? text : text.slice(0, text.lastIndexOf('\n') + 1);
 }
 
 function isNattedConntrackLine(line: string): boolean {
@@ -171,9 +156,8 @@ function probeModules(root: string): string[] {
     .map((l) => l.split(' ')[0] ?? '')
     .filter(Boolean);
   // Built-in "modules" show up as their sysctl trees even when /proc/modules lacks them.
-  if (fs.existsSync(underRoot(root, '/proc/sys/net/netfilter')) && !mods.includes('nf_conntrack'))
-    mods.push('nf_conntrack');
-  if (fs.existsSync(underRoot(root, '/proc/sys/sunrpc')) && !mods.includes('sunrpc')) mods.push('sunrpc');
+  if (hostPathExists(root, '/proc/sys/net/netfilter') && !mods.includes('nf_conntrack')) mods.push('nf_conntrack');
+  if (hostPathExists(root, '/proc/sys/sunrpc') && !mods.includes('sunrpc')) mods.push('sunrpc');
   return mods.sort();
 }
 
@@ -184,10 +168,7 @@ function probeModules(root: string): string[] {
 export async function probeListeners(root: string): Promise<Listener[]> {
   const tables = await Promise.all(
     (['/proc/net/tcp', '/proc/net/tcp6'] as const).map(async (file, i) => {
-      const real = resolveHostPath(root, file);
-      const bytes =
-        real === undefined ? undefined : await fs.promises.readFile(underRoot(root, real)).catch(() => undefined);
-      return { file, family: (i === 0 ? 4 : 6) as 4 | 6, bytes };
+      return { file, family: (i === 0 ? 4 : 6) as 4 | 6, bytes: await readTable(root, file) };
     }),
   );
   const out: Listener[] = [];
@@ -202,6 +183,21 @@ export async function probeListeners(root: string): Promise<Listener[]> {
     parser.end();
   }
   return out;
+}
+
+/** Optional evidence: a table that is absent, not a regular file or unreadable gives no listeners. */
+async function readTable(root: string, file: string): Promise<Buffer | undefined> {
+  try {
+    const live = isLiveRoot(root);
+    const h = await openRegularAsync(confinedPath(root, file, 'follow'), { follow: live, procfs: live });
+    try {
+      return await h.readFile();
+    } finally {
+      await h.close();
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 function probeMemTotal(root: string): number | null {

@@ -11,11 +11,17 @@ export interface WriteOutcome {
   readBack?: string;
 }
 
-/** Writes `value` to the key under the root, then reads it back and compares as the kernel prints it. */
+/**
+ * Writes `value` to the key under the root, then reads it back and compares as the kernel prints it. Never through a
+ * symlink (ELOOP) and never into a FIFO or device (ENXIO for a FIFO nobody reads, NOTREG otherwise): under a root the
+ * entry is resolved inside it and must be a regular file, as every /proc/sys entry is.
+ */
 export function writeSysctl(root: string, key: SysctlKey, value: string): WriteOutcome {
   try {
-    const fd = fs.openSync(sysctlPath(root, key), fs.constants.O_WRONLY | fs.constants.O_TRUNC);
+    const c = fs.constants;
+    const fd = fs.openSync(sysctlPath(root, key, 'write'), c.O_WRONLY | c.O_TRUNC | c.O_NONBLOCK | c.O_NOFOLLOW);
     try {
+      if (!fs.fstatSync(fd).isFile()) return { ok: false, code: 'NOTREG' };
       fs.writeSync(fd, `${value}\n`);
     } finally {
       fs.closeSync(fd);

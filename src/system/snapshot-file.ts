@@ -1,17 +1,29 @@
 // Snapshot files on disk: read for `plan --snapshot`, written atomically by `tune snapshot -o`.
-import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
 import { writeExact } from './atomic-file.js';
+import { readErrorText, readRegular, UnreadableFile } from './safe-read.js';
 import { formatSnapshotJson, parseSnapshotJson, type Snapshot } from '../core/snapshot.js';
 
-/** Reads a snapshot written by `tune snapshot`; unreadable or malformed files are user errors naming the file. */
+/**
+ * The largest snapshot read: `--all` on a host with thousands of interfaces is a few MiB (about 100 bytes per key),
+ * so 64 MiB leaves room and still refuses a file that is clearly something else.
+ */
+const MAX_SNAPSHOT_BYTES = 64 << 20;
+
+/** Reads a snapshot written by `tune snapshot`; unreadable, special or malformed files are user errors naming it. */
 export function readSnapshotFile(file: string): Snapshot {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegular(file, { follow: true, limit: MAX_SNAPSHOT_BYTES }).toString('utf8');
   } catch (e) {
-    throw new UserError(`cannot read snapshot (${(e as NodeJS.ErrnoException).code})`, { file });
+    const why = readErrorText(e);
+    throw new UserError(
+      e instanceof UnreadableFile ? `cannot read snapshot: ${why}` : `cannot read snapshot (${why})`,
+      {
+        file,
+      },
+    );
   }
   return parseSnapshotJson(text, file);
 }

@@ -1,7 +1,7 @@
 // Which process holds a socket: /proc/PID/fd links "socket:[inode]" (what `ss -p` does).
 import fs = require('node:fs');
 import type { OwnerInfo } from '../core/diagnosis.js';
-import { underRoot } from './host-root.js';
+import { confinedPath, readHostText } from './host-root.js';
 
 type SocketOwner = OwnerInfo['owners'][number];
 
@@ -13,15 +13,16 @@ export function findSocketOwners(root: string, inodes: Set<number>): OwnerInfo {
   if (!inodes.size) return { owners: [], unreadableProcesses: 0, attributed: 0 };
   let pids: string[];
   try {
-    pids = fs.readdirSync(underRoot(root, '/proc')).filter((p) => /^\d+$/.test(p));
+    pids = fs.readdirSync(confinedPath(root, '/proc', 'follow')).filter((p) => /^\d+$/.test(p));
   } catch {
     return { owners: [], unreadableProcesses: 0, attributed: 0 };
   }
   const seen = new Set<number>();
   for (const pid of pids) {
-    const dir = underRoot(root, `/proc/${pid}/fd`);
+    let dir: string;
     let fds: string[];
     try {
+      dir = confinedPath(root, `/proc/${pid}/fd`, 'follow');
       fds = fs.readdirSync(dir);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') unreadable++;
@@ -40,12 +41,8 @@ export function findSocketOwners(root: string, inodes: Set<number>): OwnerInfo {
       const n = Number(pid);
       let o = owners.get(n);
       if (!o) {
-        let command = '?';
-        try {
-          command = fs.readFileSync(underRoot(root, `/proc/${pid}/comm`), 'utf8').trim();
-        } catch {
-          /* process gone */
-        }
+        // A name is at most 16 bytes; a fixture's comm that is a FIFO or huge gives '?' (as a process gone does).
+        const command = readHostText(root, `/proc/${pid}/comm`, { limit: 4096 }).text?.trim() ?? '?';
         o = { pid: n, command, sockets: 0 };
         owners.set(n, o);
       }

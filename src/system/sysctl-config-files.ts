@@ -2,33 +2,36 @@
 import fs = require('node:fs');
 import { PROCPS_DIRS, SYSCTL_CONF } from '../core/boot-precedence.js';
 import type { ConfigFile } from '../core/snapshot.js';
-import { readHostText, resolveHostPath, underRoot } from './host-root.js';
+import { confinedPath, readHostText } from './host-root.js';
 
 /** Reads the entries of every sysctl.d directory and /etc/sysctl.conf under the root. */
 export function readConfigFiles(root: string): ConfigFile[] {
   const out: ConfigFile[] = [];
   // On merged-/usr systems /lib/sysctl.d is /usr/lib/sysctl.d again: listed twice, the same names lose to the first.
   for (const dir of PROCPS_DIRS) {
-    const real = resolveHostPath(root, dir) ?? dir;
     let names: string[];
     try {
-      names = fs.readdirSync(underRoot(root, real)).sort();
+      names = fs.readdirSync(confinedPath(root, dir, 'follow')).sort();
     } catch {
       continue;
     }
-    for (const name of names) out.push(readEntry(root, dir, name, real));
+    for (const name of names) out.push(readEntry(root, dir, name));
   }
   const conf = readEntry(root, SYSCTL_CONF.slice(0, SYSCTL_CONF.lastIndexOf('/')), 'sysctl.conf');
   if (conf.error !== 'ENOENT') out.push({ ...conf, dir: '' });
   return out;
 }
 
-function readEntry(root: string, dir: string, name: string, realDir = dir): ConfigFile {
+/**
+ * One entry as the loaders see it. A symlink is followed inside the root; what it reaches must be a regular file of
+ * at most 1 MiB, else the entry carries the reason (`not a regular file (a FIFO)`) and no content.
+ */
+function readEntry(root: string, dir: string, name: string): ConfigFile {
   const hostPath = `${dir}/${name}`;
-  const onDisk = underRoot(root, `${realDir}/${name}`);
   let kind: ConfigFile['kind'] = 'file';
   let target: string | undefined;
   try {
+    const onDisk = confinedPath(root, hostPath, 'nofollow');
     const st = fs.lstatSync(onDisk);
     if (st.isSymbolicLink()) {
       kind = 'symlink';

@@ -5,7 +5,7 @@ import { UserError } from '../core/errors.js';
 import type { SysctlKey } from '../core/sysctl-key.js';
 import { keysSetBy, type VerifyInput } from '../core/verify-report.js';
 import { readExact } from './atomic-file.js';
-import { underRoot } from './host-root.js';
+import { confinedPath } from './host-root.js';
 import { readSysctl } from './proc-sys.js';
 import { readConfigFiles } from './sysctl-config-files.js';
 
@@ -13,7 +13,7 @@ import { readConfigFiles } from './sysctl-config-files.js';
 export function readVerifyInput(root: string, file: string): VerifyInput {
   let bytes: Buffer | null;
   try {
-    bytes = readExact(underRoot(root, file));
+    bytes = readExact(confinedPath(root, file, 'nofollow'), file);
   } catch (e) {
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? 'EIO';

@@ -167,7 +167,7 @@ test('verify under --root (no root needed): exit codes 0, 3, 2 and 1, one-line e
     fs.mkdirSync(path.join(root, 'etc/sysctl.d/dir.conf'));
     const unreadable = runTune(['verify', '--root', root, '--file', '/etc/sysctl.d/dir.conf']);
     assert.equal(unreadable.status, 1);
-    assert.equal(unreadable.stderr, '/etc/sysctl.d/dir.conf: cannot read the owned file (EISDIR)\n');
+    assert.match(unreadable.stderr, /^\/etc\/sysctl\.d\/dir\.conf: is not a regular file \(a directory\); [^\n]*\n$/);
   });
 
   for (const file of ['relative/path', '/etc/sysctl.d/../x.conf']) {
