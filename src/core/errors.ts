@@ -18,14 +18,14 @@ export class UserError extends Error {
     this.exitCode = exitCode;
   }
 
-  /** The single line the user sees. */
+  /** The single line the user sees (a newline from a file name or value is shown as `\n`, never breaks it). */
   format(): string {
     const where: string[] = [];
     if (this.location.file !== undefined) {
       where.push(this.location.line !== undefined ? `${this.location.file}:${this.location.line}` : this.location.file);
     }
     if (this.location.key !== undefined) where.push(this.location.key);
-    return [...where, this.message].join(': ');
+    return [...where, this.message].join(': ').replace(/\r?\n/g, '\\n');
   }
 }
 
@@ -37,4 +37,9 @@ export class ReportedFailure extends Error {
     this.name = 'ReportedFailure';
     this.exitCode = exitCode;
   }
+}
+
+/** At most `max` characters of an input echoed in a message (a 5000-character value must not flood the line). */
+export function excerpt(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
