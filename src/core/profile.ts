@@ -1,6 +1,6 @@
 // Profiles: named sets of sysctl settings with a reason each (profiles/*.conf, ini; tuned.conf loads too).
 import { decode } from 'ini';
-import { UserError } from './errors.js';
+import { excerpt, UserError } from './errors.js';
 import { parseSysctlKey, type SysctlKey } from './sysctl-key.js';
 
 /** `set` writes the value; `raise`/`lower` are tuned's `>N`/`<N`: only ever raise (or lower) the current value. */
@@ -54,11 +54,15 @@ export function parseProfile(name: string, file: string, text: string): Profile 
   for (const l of scanned.filter((s) => s.section === 'sysctl')) {
     const where = { file, line: l.line };
     const key = parseSysctlKey(l.key, where);
-    const raw = String(sysctl[l.key] ?? '').trim();
+    // ini reads `k[]` as a list and drops `__proto__`: such a key has no value of its own to plan.
+    const decoded = Object.hasOwn(sysctl, l.key) ? sysctl[l.key] : undefined;
+    if (decoded === undefined || (typeof decoded === 'object' && decoded !== null))
+      throw new UserError('not a plain "key = value" line (ini reads this key specially)', { ...where, key: l.key });
+    const raw = String(decoded ?? '').trim();
     const { op, value } = splitModifier(raw);
     if (op !== 'set' && !/^-?\d+$/.test(value))
-      throw new UserError(`"${raw}": the >N / <N modifiers take one integer`, { ...where, key: l.key });
-    const reason = reasons[l.key];
+      throw new UserError(`"${excerpt(raw)}": the >N / <N modifiers take one integer`, { ...where, key: l.key });
+    const reason = Object.hasOwn(reasons, l.key) ? reasons[l.key] : undefined;
     settings.push({ key, value, op, line: l.line, ...(reason !== undefined ? { reason: String(reason) } : {}) });
   }
   for (const l of scanned.filter((s) => s.section === 'reasons')) {
@@ -105,9 +109,9 @@ function scanIniLines(text: string, file: string): ScannedLine[] {
       section = (sec[1] ?? '').trim();
       return;
     }
-    if (t.startsWith('[')) throw new UserError(`malformed section header "${t}"`, { file, line });
+    if (t.startsWith('[')) throw new UserError(`malformed section header "${excerpt(t)}"`, { file, line });
     const eq = t.indexOf('=');
-    if (eq === -1) throw new UserError(`expected "key = value" or "[section]", got "${t}"`, { file, line });
+    if (eq === -1) throw new UserError(`expected "key = value" or "[section]", got "${excerpt(t)}"`, { file, line });
     const key = t.slice(0, eq).trim();
     if (key === '') throw new UserError('missing key before "="', { file, line });
     if (section === '')
