@@ -8,6 +8,8 @@ export const EXIT = {
   /** `tune verify`: runtime, the owned file and boot do not all agree. */
   DIFFERS: 3,
   REFUSED: 4,
+  /** Standard output was closed by its reader (EPIPE): stop quietly, as a process killed by SIGPIPE (128 + 13). */
+  BROKEN_PIPE: 141,
   /** `tune check` follows the Monitoring Plugins codes: its failures, usage errors included, are UNKNOWN. */
   PLUGIN_UNKNOWN: 3,
 } as const;

@@ -7,6 +7,9 @@ import { collect } from './options.js';
 import { processContext, type CliContext } from './context.js';
 import { EXIT, EXIT_CODES_HELP, VERIFY_EXIT_CODES_HELP } from './exit-codes.js';
 
+/** Commander quotes arguments as given: a newline in one must not split the error line. */
+const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ');
+
 const examples = (lines: string[], exitCodes = EXIT_CODES_HELP) =>
   `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n\n${exitCodes}\n`;
 
@@ -18,7 +21,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .configureOutput({
       writeOut: (s) => ctx.out(s),
       writeErr: (s) => ctx.err(s),
-      outputError: (s, write) => write(`tune: ${s.trim().replace(/^error: /, '')} (see --help)\n`),
+      outputError: (s, write) => write(`tune: ${oneLine(s.trim().replace(/^error: /, ''))} (see --help)\n`),
     })
     .exitOverride();
 
@@ -235,7 +238,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .configureOutput({
       writeOut: (s) => ctx.out(s),
       writeErr: (s) => ctx.err(s),
-      outputError: (s) => ctx.out(`TUNE UNKNOWN - ${s.trim().replace(/^error: /, '')}\n`),
+      outputError: (s) => ctx.out(`TUNE UNKNOWN - ${oneLine(s.trim().replace(/^error: /, ''))}\n`),
     })
     .action(async (flags) => setExit(await (await import('./commands/check.js')).runCheck(ctx, flags)));
 
@@ -266,7 +269,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
 function warnIfInterrupted(ctx: CliContext, command: string | undefined): void {
   if (
     !command ||
-    ['recover', 'watchdog', 'apply', 'rollback', 'reset', 'status', 'check', 'metrics'].includes(command) ||
+    ['recover', 'watchdog', 'apply', 'rollback', 'reset', 'status', 'history', 'check', 'metrics'].includes(command) ||
     command.startsWith('-')
   )
     return;
@@ -275,8 +278,10 @@ function warnIfInterrupted(ctx: CliContext, command: string | undefined): void {
   try {
     id = findInterrupted(dir);
   } catch (e) {
-    // A state directory tune cannot trust blocks transactions, not read-only commands: say so and go on.
+    // A state directory tune cannot trust blocks transactions, not read-only commands: say so and go on. `confirm`
+    // reads the state directory itself and reports the same problem as its one line.
     if (!(e instanceof UserError)) throw e;
+    if (command === 'confirm') return;
     ctx.err(`tune: warning: ${e.format()}\n`);
     return;
   }
@@ -301,7 +306,8 @@ export async function main(argv: string[], ctx: CliContext = processContext()): 
     }
     if (e instanceof UserError) {
       ctx.err(`${e.location.file === undefined ? 'tune: ' : ''}${e.format()}\n`);
-      return e.exitCode;
+      // `check` reports its own errors as UNKNOWN; one reaching here (its output could not be written) is UNKNOWN too.
+      return argv[0] === 'check' ? EXIT.PLUGIN_UNKNOWN : e.exitCode;
     }
     if (e instanceof ReportedFailure) return e.exitCode;
     ctx.err(`tune: internal error (a bug; please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
