@@ -1,7 +1,9 @@
 // Transaction history from the state directory: what each did and how it ended.
+import { UserError } from '../core/errors.js';
 import { listTransactions, readJournal, readStateFile, transactionDir } from '../system/state-dir.js';
 import { lockHeldByAnother } from '../system/state-lock.js';
-import path = require('node:path');
+import { backupPath, parseBackup } from './backup-file.js';
+import { readPending } from './pending.js';
 
 export type TransactionState =
   | 'applied'
@@ -36,43 +38,38 @@ export interface HistoryEntry {
   error: string | null;
 }
 
-/** Every transaction, in the order they ran, with its state. */
+/**
+ * Every transaction, in the order they ran, with its state. A transaction that never began (no `begin` in its
+ * journal) and has no readable backup crashed before its backup was durable and changed nothing: it is skipped.
+ * Any other backup must be one tune wrote, or the history is refused with one line naming the file (exit 1).
+ */
 export function readHistory(stateDir: string): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
   for (const id of listTransactions(stateDir)) {
     const dir = transactionDir(stateDir, id);
-    let backup: Record<string, unknown> = {};
-    const text = readStateFile(path.join(dir, 'backup.json'));
-    try {
-      backup = JSON.parse(text ?? '') as Record<string, unknown>;
-    } catch {
-      continue; // crashed before its backup was durable: nothing was changed by it
-    }
-    if (backup === null || typeof backup !== 'object') continue;
     const journal = readJournal(dir);
+    const file = backupPath(stateDir, id);
+    const text = readStateFile(file);
+    const began = journal.some((r) => r.step === 'begin');
+    if (!began && (text === null || !parsesAsJson(text))) continue;
+    if (text === null) throw new UserError(`transaction ${id} began but has no backup`, { file }, 1);
+    const backup = parseBackup(text, id, file);
     const aborted = journal.find((r) => r.step === 'aborted');
     const expired = journal.find((r) => r.step === 'expired' && r.rolledBack === false);
     const state = journalState(journal);
-    const after = backup.after as
-      { runtime?: { key: string }[]; files?: { path: string }[]; file?: { path: string } } | undefined;
-    const files = after?.files ?? (after?.file ? [after.file] : []);
     entries.push({
       id,
-      kind: String(backup.kind ?? ''),
-      createdAt: String(backup.createdAt ?? ''),
-      user: String(backup.user ?? ''),
-      message: String(backup.message ?? ''),
-      profiles: Array.isArray(backup.profiles) ? backup.profiles.map(String) : [],
-      of: typeof backup.of === 'string' ? backup.of : null,
-      undoes: Array.isArray(backup.undoes)
-        ? backup.undoes.map(String)
-        : typeof backup.of === 'string'
-          ? [backup.of]
-          : [],
-      trigger: typeof backup.trigger === 'string' ? backup.trigger : null,
+      kind: backup.kind,
+      createdAt: backup.createdAt,
+      user: backup.user,
+      message: backup.message,
+      profiles: backup.profiles,
+      of: backup.of ?? null,
+      undoes: backup.undoes ?? (backup.of ? [backup.of] : []),
+      trigger: backup.trigger ?? null,
       undoneBy: null,
-      keys: [...new Set((after?.runtime ?? []).map((r) => r.key))],
-      files: files.map((f) => f.path),
+      keys: [...new Set(backup.after.runtime.map((r) => r.key))],
+      files: backup.after.files.map((f) => f.path),
       committed: state === 'applied',
       state: state === 'applied' && expired ? 'expired, not rolled back' : state,
       error: aborted ? String(aborted.error) : expired ? String(expired.error ?? '') : null,
@@ -98,7 +95,7 @@ export function readHistory(stateDir: string): HistoryEntry[] {
       e.state = 'rolled back';
     }
   // A committed apply still waiting for `tune confirm`.
-  const pending = readPendingId(stateDir);
+  const pending = readPending(stateDir)?.id;
   const waiting = entries.find((e) => e.id === pending && e.state === 'applied');
   if (waiting) waiting.state = 'pending confirmation';
   // Begun and not ended while another process holds the lock: the newest such is that process's, still running.
@@ -107,12 +104,12 @@ export function readHistory(stateDir: string): HistoryEntry[] {
   return entries;
 }
 
-function readPendingId(stateDir: string): string | null {
-  const text = readStateFile(path.join(stateDir, 'pending-confirmation.json'));
+function parsesAsJson(text: string): boolean {
   try {
-    return text === null ? null : String((JSON.parse(text) as { id: string }).id);
+    JSON.parse(text);
+    return true;
   } catch {
-    return null;
+    return false;
   }
 }
 

@@ -30,9 +30,16 @@ export function readRuntime(root: string, key: string): string | null {
   throw new UserError(`cannot read the runtime value (${v.state})`, { key }, 1);
 }
 
-/** A host file's exact bytes under the root (its directories resolved inside it), or null when absent. */
+/** An owned file's exact bytes under the root (its directories resolved inside it), or null when absent; a directory
+ * or an unreadable file is an error. */
 export function readHostFile(root: string, hostPath: string): Buffer | null {
-  return readExact(confinedPath(root, hostPath, 'nofollow'), hostPath);
+  try {
+    return readExact(confinedPath(root, hostPath, 'nofollow'), hostPath);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+    throw new UserError(`cannot read the owned file (${code})`, { file: hostPath }, 1);
+  }
 }
 
 /** Every place the host differs from `expected`, compared as the kernel prints values and byte for byte for files. */

@@ -20,7 +20,8 @@ import {
   type ExpectedState,
 } from './host-state.js';
 import { firstCommitted, rollbackChain, type RollbackChain } from './rollback-chain.js';
-import { readBackup, restore, runTransaction, type Backup, type TransactionResult } from './transaction.js';
+import { readBackup } from './backup-file.js';
+import { restore, runTransaction, type Backup, type TransactionResult } from './transaction.js';
 
 export interface HostContext {
   root: string;

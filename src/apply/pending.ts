@@ -2,7 +2,9 @@
 // transaction waits, until when, and the watchdog that enforces the deadline.
 import path = require('node:path');
 import { writeExact } from '../system/atomic-file.js';
-import { readStateFile } from '../system/state-dir.js';
+import { UserError } from '../core/errors.js';
+import { JsonField, jsonSyntaxProblem, ShapeMismatch } from '../core/json-shape.js';
+import { isTransactionId, readStateFile } from '../system/state-dir.js';
 
 export interface PendingConfirmation {
   id: string;
@@ -13,17 +15,38 @@ export interface PendingConfirmation {
 
 const pendingFile = (stateDir: string) => path.join(stateDir, 'pending-confirmation.json');
 
-/** The pending confirmation, if any. */
+/**
+ * The pending confirmation, if any. It is written atomically (never torn), so a file that is not one tune wrote is a
+ * one-line error naming it (exit 1), not "nothing pending": guessing could drop a rollback the operator relies on.
+ */
 export function readPending(stateDir: string): PendingConfirmation | null {
-  const text = readStateFile(pendingFile(stateDir));
+  const file = pendingFile(stateDir);
+  const text = readStateFile(file);
   if (text === null) return null;
+  const bad = (why: string): never => {
+    throw new UserError(`not a pending confirmation tune wrote: ${why}`, { file }, 1);
+  };
+  let data: unknown;
   try {
-    const p = JSON.parse(text) as PendingConfirmation;
-    return p && typeof p.id === 'string' && typeof p.deadline === 'string' && !Number.isNaN(Date.parse(p.deadline))
-      ? p
-      : null;
-  } catch {
-    return null; // torn by a crash: nothing is pending that can be enforced
+    data = JSON.parse(text);
+  } catch (e) {
+    return bad(`not valid JSON (${jsonSyntaxProblem(e, text)})`);
+  }
+  try {
+    const f = new JsonField(data);
+    const id = f.field('id').string();
+    if (!isTransactionId(id)) f.field('id').fail('a transaction id');
+    const deadline = f.field('deadline').string();
+    if (Number.isNaN(Date.parse(deadline))) f.field('deadline').fail('a date and time');
+    return {
+      id,
+      deadline,
+      watchdogPid: f.field('watchdogPid').nullable((v) => v.number({ min: 1, whole: true })),
+      root: f.field('root').string(),
+    };
+  } catch (e) {
+    if (e instanceof ShapeMismatch) return bad(e.message);
+    throw e;
   }
 }
 

@@ -10,16 +10,7 @@ import { confinedPath } from '../system/host-root.js';
 import { writeSysctl } from '../system/proc-sys-write.js';
 import { acquireLock } from '../system/state-lock.js';
 import { testHook } from '../system/test-hooks.js';
-import {
-  appendJournal,
-  nextTransactionId,
-  readStateFile,
-  sha256,
-  transactionDir,
-  writeDurable,
-} from '../system/state-dir.js';
-import { ownablePathProblem } from '../core/owned-path.js';
-import { parseSysctlKey } from '../core/sysctl-key.js';
+import { appendJournal, nextTransactionId, sha256, transactionDir, writeDurable } from '../system/state-dir.js';
 import { normalizeValue } from '../core/sysctl-value.js';
 import { findInterrupted } from './history.js';
 import { readHostFile, readRuntime } from './host-state.js';
@@ -255,63 +246,4 @@ export function restore(root: string, before: HostState, keys?: string[], failur
   return failures.length
     ? `restore FAILED for ${failures.join(', ')}`
     : `restored ${todo.length} runtime value(s) and ${paths || 'no file'}`;
-}
-
-/**
- * The backup of a transaction, checked like any untrusted input before it can steer a write: every key a valid
- * sysctl key, every value one line, every file one tune may own, every checksum well-formed. A version-1 backup
- * (one file) is read as version 2.
- */
-export function readBackup(stateDir: string, id: string): Backup {
-  const file = path.join(transactionDir(stateDir, id), 'backup.json');
-  const bad = (why: string): never => {
-    throw new UserError(`backup of transaction ${id} is not one tune wrote: ${why}`, { file }, 1);
-  };
-  const text = readStateFile(file);
-  if (text === null) throw new UserError(`no backup for transaction ${id} (see \`tune history\`)`, { file }, 1);
-  let data: Record<string, unknown>;
-  try {
-    data = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return bad('not JSON');
-  }
-  if (data === null || typeof data !== 'object' || (data.schemaVersion !== 1 && data.schemaVersion !== 2))
-    return bad('unknown schema');
-  const state = (s: unknown, field: string): HostState => {
-    const st = s as { runtime?: unknown; files?: unknown; file?: unknown } | null;
-    if (!st || typeof st !== 'object' || !Array.isArray(st.runtime)) return bad(`${field}.runtime is not a list`);
-    const files = Array.isArray(st.files) ? st.files : st.file ? [st.file] : bad(`${field}.files is not a list`);
-    const runtime = (st.runtime as unknown[]).map((r, i): RuntimeSetting => {
-      const rs = r as RuntimeSetting | null;
-      if (!rs || typeof rs.key !== 'string') return bad(`${field}.runtime[${i}] has no key`);
-      try {
-        parseSysctlKey(rs.key);
-      } catch {
-        return bad(`${field}.runtime[${i}].key "${rs.key.slice(0, 80)}" is not a sysctl key`);
-      }
-      if (rs.value !== null && (typeof rs.value !== 'string' || /[\n\0]/.test(rs.value) || rs.value.length > 4096))
-        return bad(`${field}.runtime[${i}].value is not a one-line value`);
-      return { key: rs.key, value: rs.value };
-    });
-    return {
-      runtime,
-      files: files.map((f, i): FileState => {
-        const fs0 = f as FileState | null;
-        if (!fs0 || typeof fs0.path !== 'string') return bad(`${field}.files[${i}] has no path`);
-        const why = ownablePathProblem(fs0.path);
-        if (why) return bad(`${field}.files[${i}].path ${fs0.path.slice(0, 120)}: ${why}`);
-        const absent = fs0.bytes === null && fs0.sha256 === null;
-        const present =
-          typeof fs0.bytes === 'string' && typeof fs0.sha256 === 'string' && /^[0-9a-f]{64}$/.test(fs0.sha256);
-        if (!absent && !present) return bad(`${field}.files[${i}] has no bytes and checksum`);
-        return { path: fs0.path, bytes: fs0.bytes, sha256: fs0.sha256 };
-      }),
-    };
-  };
-  return {
-    ...(data as unknown as Backup),
-    schemaVersion: 2,
-    before: state(data.before, 'before'),
-    after: state(data.after, 'after'),
-  };
 }

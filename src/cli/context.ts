@@ -1,7 +1,9 @@
 // Side effects enter through one small context, with real defaults; tests run the built binary with their own env.
 import fs = require('node:fs');
+import { ReportedFailure, UserError } from '../core/errors.js';
 import { terminalSafe } from '../core/terminal-safe.js';
 import { ansiStyle, plainStyle, type Style } from '../core/text-style.js';
+import { EXIT } from './exit-codes.js';
 
 export interface CliContext {
   out(text: string): void;
@@ -18,7 +20,7 @@ export interface CliContext {
 
 /**
  * Writes all of `text` to a file descriptor. Plain fs writes keep `tune plan` from initialising process.stdout's
- * stream stack (a measurable share of start-up); EAGAIN on a non-blocking pipe is retried.
+ * stream stack (a measurable share of start-up); EAGAIN on a non-blocking pipe is retried. Other errors are thrown.
  */
 export function writeAll(fd: number, text: string): void {
   const buf = Buffer.from(text);
@@ -26,11 +28,34 @@ export function writeAll(fd: number, text: string): void {
     try {
       off += fs.writeSync(fd, buf, off);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      if (code === 'EPIPE') return;
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
       throw e;
     }
+  }
+}
+
+/**
+ * Standard output is the command's product. When nobody reads it any more (EPIPE: `tune plan | head -1`) the
+ * command stops at once, quietly, with 141 as if killed by SIGPIPE (what shells report for `yes | head`); any other
+ * write error (ENOSPC on /dev/full, EIO) is one line on stderr and exit 1. Either way nothing after it runs, so an
+ * apply whose plan could not be shown never starts its transaction.
+ */
+export function writeStdout(text: string): void {
+  try {
+    writeAll(1, text);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') throw new ReportedFailure(EXIT.BROKEN_PIPE);
+    throw new UserError(`cannot write to standard output (${code ?? 'EIO'})`, {}, EXIT.RUNTIME);
+  }
+}
+
+/** Standard error is where failures are reported: when it cannot be written there is nobody left to tell. */
+export function writeStderr(text: string): void {
+  try {
+    writeAll(2, text);
+  } catch {
+    /* the exit code still says what happened */
   }
 }
 
@@ -50,12 +75,16 @@ export function processContext(): CliContext {
   const color = terminal && !env.NO_COLOR;
   return {
     // Every byte of human output passes one filter (JSON already escapes control characters).
-    out: (t) => writeAll(1, terminalSafe(t)),
-    err: (t) => writeAll(2, terminalSafe(t)),
+    out: (t) => writeStdout(terminalSafe(t)),
+    err: (t) => writeStderr(terminalSafe(t)),
     style: color ? ansiStyle : plainStyle,
     env,
     now: () => new Date(),
-    root: (flag) => flag ?? (env.TUNE_ROOT || '/'),
+    root: (flag) => {
+      // An empty --root would resolve every host path against the real root: refuse it rather than guess.
+      if (flag === '') throw new UserError('--root must not be empty (omit it to use TUNE_ROOT or /)');
+      return flag ?? (env.TUNE_ROOT || '/');
+    },
     isTerminal: terminal,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };

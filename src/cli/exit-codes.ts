@@ -8,6 +8,8 @@ export const EXIT = {
   /** `tune verify`: runtime, the owned file and boot do not all agree. */
   DIFFERS: 3,
   REFUSED: 4,
+  /** Standard output was closed by its reader (EPIPE): stop quietly, as a process killed by SIGPIPE (128 + 13). */
+  BROKEN_PIPE: 141,
   /** `tune check` follows the Monitoring Plugins codes: its failures, usage errors included, are UNKNOWN. */
   PLUGIN_UNKNOWN: 3,
 } as const;
@@ -17,10 +19,12 @@ export const EXIT_CODES_HELP = `Exit codes:
   1  runtime error (cannot read the host, I/O failure)
   2  usage error or bad input (bad profile, key or value; the message names file:line: key)
   3  changes pending (only with --detailed-exitcode)
-  4  something asked for was refused by a safety rule`;
+  4  something asked for was refused by a safety rule
+  141  standard output closed by its reader (EPIPE): stopped quietly`;
 
 export const VERIFY_EXIT_CODES_HELP = `Exit codes:
   0  every key agrees (or the owned file does not exist: nothing to verify)
   1  runtime error (cannot read the host)
   2  usage error or bad input (e.g. --file not absolute)
-  3  something differs: a runtime value, another file winning at boot, or a line verify cannot check`;
+  3  something differs: a runtime value, another file winning at boot, or a line verify cannot check
+  141  standard output closed by its reader (EPIPE): stopped quietly`;

@@ -1,6 +1,7 @@
 // Where a transaction acts: the root, the state directory and who is acting.
 import os = require('node:os');
 import type { HostContext } from '../apply/operations.js';
+import { UserError } from '../core/errors.js';
 import { DEFAULT_STATE_DIR } from '../system/state-dir.js';
 import type { CliContext } from './context.js';
 
@@ -14,6 +15,8 @@ export function hostContext(ctx: CliContext, flags: { root?: string; stateDir?: 
       user = String(process.getuid?.() ?? '?');
     }
   }
+  // An empty --state-dir would be the current directory: refuse it rather than write there.
+  if (flags.stateDir === '') throw new UserError('--state-dir must not be empty (omit it to use TUNE_STATE_DIR)');
   return {
     root: ctx.root(flags.root),
     stateDir: flags.stateDir ?? (ctx.env.TUNE_STATE_DIR || DEFAULT_STATE_DIR),

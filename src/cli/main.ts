@@ -19,6 +19,7 @@ import { verifyCommand } from './commands/verify.js';
 import { watchCommand } from './commands/watch.js';
 import { processContext, type CliContext } from './context.js';
 import { EXIT } from './exit-codes.js';
+import { oneLine } from './commands/shared.js';
 
 /**
  * The command tree, one line per command: each file in src/cli/commands/ holds its command's options, help text,
@@ -31,7 +32,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .configureOutput({
       writeOut: (s) => ctx.out(s),
       writeErr: (s) => ctx.err(s),
-      outputError: (s, write) => write(`tune: ${s.trim().replace(/^error: /, '')} (see --help)\n`),
+      outputError: (s, write) => write(`tune: ${oneLine(s.trim().replace(/^error: /, ''))} (see --help)\n`),
     })
     .exitOverride();
   const wiring = { ctx, setExit };
@@ -58,7 +59,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
 function warnIfInterrupted(ctx: CliContext, command: string | undefined): void {
   if (
     !command ||
-    ['recover', 'watchdog', 'apply', 'rollback', 'reset', 'status', 'check', 'metrics'].includes(command) ||
+    ['recover', 'watchdog', 'apply', 'rollback', 'reset', 'status', 'history', 'check', 'metrics'].includes(command) ||
     command.startsWith('-')
   )
     return;
@@ -67,8 +68,10 @@ function warnIfInterrupted(ctx: CliContext, command: string | undefined): void {
   try {
     id = findInterrupted(dir);
   } catch (e) {
-    // A state directory tune cannot trust blocks transactions, not read-only commands: say so and go on.
+    // A state directory tune cannot trust blocks transactions, not read-only commands: say so and go on. `confirm`
+    // reads the state directory itself and reports the same problem as its one line.
     if (!(e instanceof UserError)) throw e;
+    if (command === 'confirm') return;
     ctx.err(`tune: warning: ${e.format()}\n`);
     return;
   }
@@ -117,7 +120,8 @@ export async function main(argv: string[], ctx: CliContext = processContext()): 
     }
     if (e instanceof UserError) {
       ctx.err(`${e.location.file === undefined ? 'tune: ' : ''}${e.format()}\n`);
-      return e.exitCode;
+      // `check` reports its own errors as UNKNOWN; one reaching here (its output could not be written) is UNKNOWN too.
+      return argv[0] === 'check' ? EXIT.PLUGIN_UNKNOWN : e.exitCode;
     }
     if (e instanceof ReportedFailure) return e.exitCode;
     ctx.err(`tune: internal error (a bug; please report it):\n${(e as Error)?.stack ?? String(e)}\n`);

@@ -6,11 +6,25 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** Parses a number option with a lower bound; a bad one is a usage error naming the flag. */
-export function numberFlag(value: string | undefined, flag: string, fallback: number, min = 0): number {
+/** Bounds of a number option: [min, max], and whether it must be whole. */
+export interface NumberBounds {
+  min: number;
+  max: number;
+  whole?: boolean;
+}
+
+/**
+ * Parses a number option: plain decimal digits (no sign, hex, exponent or blank), within its bounds. A bad one is a
+ * usage error naming the flag, so `--interval 1e10` can never become a timer node cannot hold.
+ */
+export function numberFlag(value: string | undefined, flag: string, fallback: number, bounds: NumberBounds): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min) throw new UserError(`${flag} takes a number >= ${min}, got "${value}"`);
+  const syntax = bounds.whole ? /^\d+$/ : /^\d+(\.\d+)?$/;
+  if (!syntax.test(value.trim()) || !Number.isFinite(n) || n < bounds.min || n > bounds.max)
+    throw new UserError(
+      `${flag} takes ${bounds.whole ? 'a whole number' : 'a number'} from ${bounds.min} to ${bounds.max}, got "${value}"`,
+    );
   return n;
 }
 

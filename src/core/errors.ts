@@ -18,14 +18,14 @@ export class UserError extends Error {
     this.exitCode = exitCode;
   }
 
-  /** The single line the user sees. */
+  /** The single line the user sees (a newline from a file name or value is shown as `\n`, never breaks it). */
   format(): string {
     const where: string[] = [];
     if (this.location.file !== undefined) {
       where.push(this.location.line !== undefined ? `${this.location.file}:${this.location.line}` : this.location.file);
     }
     if (this.location.key !== undefined) where.push(this.location.key);
-    return [...where, this.message].join(': ');
+    return [...where, this.message].join(': ').replace(/\r?\n/g, '\\n');
   }
 }
 

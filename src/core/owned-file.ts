@@ -1,5 +1,7 @@
 // The one file tune owns (/etc/sysctl.d/99-tune.conf by default): rendered from the plan, shown as a unified diff.
 import { createTwoFilesPatch } from 'diff';
+import { UserError } from './errors.js';
+import type { ConfigFile } from './snapshot.js';
 import { parseSysctlConf } from './sysctl-conf.js';
 
 export const DEFAULT_OWNED_FILE = '/etc/sysctl.d/99-tune.conf';
@@ -9,6 +11,19 @@ export interface OwnedEntry {
   value: string;
   reason: string;
   source: string;
+}
+
+/**
+ * The owned file's text as the snapshot found it, or null when it does not exist. One that exists as something else
+ * (a directory) or could not be read is a one-line error (exit 1): its bytes could be neither shown nor backed up.
+ * A symlink is left to apply, which refuses to write through one.
+ */
+export function ownedFileText(config: ConfigFile[], hostPath: string): string | null {
+  const entry = config.find((f) => f.path === hostPath);
+  if (!entry) return null;
+  if (entry.content === undefined && entry.kind === 'file')
+    throw new UserError(`cannot read the owned file (${entry.error ?? 'unreadable'})`, { file: hostPath }, 1);
+  return entry.content ?? null;
 }
 
 /** The exact bytes tune writes. No timestamp, so the same plan renders the same bytes (apply can skip a no-op). */

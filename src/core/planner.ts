@@ -4,7 +4,7 @@ import { planBound } from './bound-target.js';
 import { kernelDefaults } from './kernel-defaults.js';
 import { keySpec } from './key-catalog.js';
 import { parseKernelRelease } from './kernel-version.js';
-import { diffOwnedFile, ownedEntries, renderOwnedFile, type OwnedEntry } from './owned-file.js';
+import { diffOwnedFile, ownedEntries, ownedFileText, renderOwnedFile, type OwnedEntry } from './owned-file.js';
 import { formatPortList, parsePortList } from './port-list.js';
 import type { ResolvedRequest, SettingOrigin } from './profile-resolver.js';
 import type { SettingOp } from './profile.js';
@@ -111,7 +111,7 @@ export function planTuning(
       ...(bound ? { bound } : {}),
     });
   }
-  const before = snapshot.config.find((f) => f.path === ownedPath)?.content ?? null;
+  const before = ownedFileText(snapshot.config, ownedPath);
   const bootBefore = bootModels(snapshot, keys, ownedPath, undefined);
   const base: RuleContext = {
     snapshot,

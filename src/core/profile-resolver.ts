@@ -1,5 +1,6 @@
 // Composes profiles left to right (includes first, child wins; later --profile wins; --set last) into one request.
 import { UserError } from './errors.js';
+import { excerpt } from './excerpt.js';
 import type { Profile, SettingOp } from './profile.js';
 import { parseSysctlKey, type SysctlKey } from './sysctl-key.js';
 import { validateValue } from './value-validation.js';
@@ -43,7 +44,8 @@ export function resolveRequest(names: string[], overrides: string[], load: Profi
 
   const visit = (ref: string, stack: Profile[], from?: { file: string; line: number }): void => {
     const p = load(ref, from);
-    if (!p) throw new UserError(`unknown profile "${ref}" (see \`tune profiles\`)`, from ?? { file: '--profile' });
+    if (!p)
+      throw new UserError(`unknown profile "${excerpt(ref)}" (see \`tune profiles\`)`, from ?? { file: '--profile' });
     const cycleAt = stack.findIndex((s) => s.file === p.file);
     if (cycleAt !== -1) {
       const chain = [...stack.slice(cycleAt), p].map((s) => s.name).join(' -> ');
@@ -67,7 +69,7 @@ export function resolveRequest(names: string[], overrides: string[], load: Profi
   overrides.forEach((text, i) => {
     const where = { file: '--set', line: i + 1 };
     const eq = text.indexOf('=');
-    if (eq <= 0) throw new UserError(`expected KEY=VALUE, got "${text}"`, where);
+    if (eq <= 0) throw new UserError(`expected KEY=VALUE, got "${excerpt(text)}"`, where);
     const key = parseSysctlKey(text.slice(0, eq), where);
     const value = text.slice(eq + 1).trim();
     validateValue(key, value, where);

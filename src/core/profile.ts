@@ -61,11 +61,15 @@ export function parseProfile(name: string, file: string, text: string): Profile 
   for (const l of scanned.filter((s) => s.section === 'sysctl')) {
     const where = { file, line: l.line };
     const key = parseSysctlKey(l.key, where);
-    const raw = String(sysctl[l.key] ?? '').trim();
+    // ini reads `k[]` as a list and drops `__proto__`: such a key has no value of its own to plan.
+    const decoded = Object.hasOwn(sysctl, l.key) ? sysctl[l.key] : undefined;
+    if (decoded === undefined || (typeof decoded === 'object' && decoded !== null))
+      throw new UserError('not a plain "key = value" line (ini reads this key specially)', { ...where, key: l.key });
+    const raw = String(decoded ?? '').trim();
     const { op, value } = splitModifier(raw);
     if (op !== 'set' && !/^-?\d+$/.test(value))
       throw new UserError(`"${excerpt(raw)}": the >N / <N modifiers take one integer`, { ...where, key: l.key });
-    const reason = reasons[l.key];
+    const reason = Object.hasOwn(reasons, l.key) ? reasons[l.key] : undefined;
     settings.push({ key, value, op, line: l.line, ...(reason !== undefined ? { reason: String(reason) } : {}) });
   }
   for (const l of scanned.filter((s) => s.section === 'reasons')) {

@@ -1,5 +1,7 @@
 // The Snapshot: everything the planner knows about a host, from a live read or a JSON file (schema-versioned).
 import { UserError } from './errors.js';
+import { ShapeMismatch } from './json-shape.js';
+import { checkSnapshotShape } from './snapshot-shape.js';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
@@ -56,7 +58,7 @@ export interface Snapshot {
   env: Environment;
 }
 
-/** Reads a snapshot from JSON text; a wrong or unknown shape is a user error naming the file. */
+/** Reads a snapshot from JSON text; a wrong or unknown shape is a user error naming the file and the field. */
 export function parseSnapshotJson(text: string, file: string): Snapshot {
   let data: unknown;
   try {
@@ -77,22 +79,12 @@ export function parseSnapshotJson(text: string, file: string): Snapshot {
   if (!isObject(data)) return bad('expected a JSON object');
   if (data.schemaVersion !== SNAPSHOT_SCHEMA_VERSION)
     bad(`schemaVersion ${JSON.stringify(data.schemaVersion)} is not supported (expected ${SNAPSHOT_SCHEMA_VERSION})`);
-  if (!isObject(data.kernel) || typeof data.kernel.release !== 'string') bad('kernel.release missing');
-  if (!isObject(data.sysctl)) bad('sysctl missing');
-  for (const [k, v] of Object.entries(data.sysctl as Record<string, unknown>)) {
-    if (!isObject(v) || !['ok', 'absent', 'unreadable'].includes(v.state as string) || typeof v.writable !== 'boolean')
-      return bad(`sysctl.${k} has the wrong shape`);
-    if (v.state === 'ok' && typeof v.value !== 'string') bad(`sysctl.${k}.value missing`);
+  try {
+    return checkSnapshotShape(data);
+  } catch (e) {
+    if (e instanceof ShapeMismatch) return bad(e.message);
+    throw e;
   }
-  if (!Array.isArray(data.config)) bad('config missing');
-  for (const f of data.config as unknown[]) {
-    if (!isObject(f) || typeof f.path !== 'string' || typeof f.dir !== 'string' || typeof f.name !== 'string')
-      bad('config entry has the wrong shape');
-  }
-  const env = data.env;
-  if (!isObject(env) || !Array.isArray(env.listeners) || !isObject(env.nat) || !isObject(env.container))
-    bad('env missing');
-  return data as unknown as Snapshot;
 }
 
 /** The JSON form written by `tune snapshot`. */

@@ -1,5 +1,6 @@
 // A sysctl key, validated so that it always maps to a path inside /proc/sys and never escapes it.
 import { UserError, type InputLocation } from './errors.js';
+import { excerpt } from './excerpt.js';
 
 /** Canonical dotted form, e.g. `net.ipv4.conf.eth0/100.rp_filter` (a `/` inside a segment is a literal `.`). */
 export type SysctlKey = string & { readonly __brand: 'SysctlKey' };
@@ -54,5 +55,5 @@ export function procPathToKey(relPath: string): SysctlKey {
 }
 
 function printable(s: string): string {
-  return JSON.stringify(s).slice(1, -1);
+  return excerpt(JSON.stringify(s).slice(1, -1), 80);
 }

@@ -1,5 +1,9 @@
 // Type and range checks per known key: the kernel accepts far too much (negative ints, 0..255 booleans).
 import { UserError, type InputLocation } from './errors.js';
+import { excerpt } from './excerpt.js';
+
+/** The longest value tune accepts: a sysctl write is at most one page. */
+export const MAX_VALUE_LENGTH = 4096;
 import type { ValueShape } from './key-catalog.js';
 import { keySpec } from './key-catalog.js';
 import { parseIntToken, valueTokens } from './sysctl-value.js';
@@ -10,6 +14,8 @@ export function validateValue(key: string, value: string, where: InputLocation):
     throw new UserError(why, { ...where, key });
   };
   if (/[\0\n\r]/.test(value)) fail('value contains a NUL or newline character');
+  if (value.length > MAX_VALUE_LENGTH)
+    fail(`value is longer than ${MAX_VALUE_LENGTH} characters (the kernel reads at most one page)`);
   if (value.trim() === '') fail('empty value');
   if (/^\s*["']/.test(value)) fail('value is quoted; sysctl.d writes quotes literally (the kernel rejects them)');
   const spec = keySpec(key);
@@ -29,10 +35,10 @@ function shapeProblem(shape: ValueShape, value: string): string | undefined {
     case 'ints': {
       const count = shape.kind === 'int' ? 1 : shape.count;
       if (tokens.length !== count)
-        return `expected ${count === 1 ? 'one integer' : `${count} integers`}, got "${value.trim()}"`;
+        return `expected ${count === 1 ? 'one integer' : `${count} integers`}, got "${excerpt(value.trim())}"`;
       for (const t of tokens) {
         const n = parseIntToken(t);
-        if (n === undefined) return `"${t}" is not an integer`;
+        if (n === undefined) return `"${excerpt(t)}" is not an integer`;
         if (shape.min !== undefined && n < shape.min) return `${n} is below the minimum ${shape.min}`;
         if (shape.max !== undefined && n > shape.max) return `${n} is above the maximum ${shape.max}`;
       }
@@ -41,7 +47,7 @@ function shapeProblem(shape: ValueShape, value: string): string | undefined {
     case 'string':
       return tokens.length === 1 && shape.pattern.test(tokens[0] ?? '')
         ? undefined
-        : `expected ${shape.describe}, got "${value.trim()}"`;
+        : `expected ${shape.describe}, got "${excerpt(value.trim())}"`;
     case 'port-list':
       return portListProblem(value);
   }
@@ -50,7 +56,7 @@ function shapeProblem(shape: ValueShape, value: string): string | undefined {
 function portListProblem(value: string): string | undefined {
   for (const part of value.trim().split(',')) {
     const m = /^\s*(\d+)(?:\s*-\s*(\d+))?\s*$/.exec(part);
-    if (!m) return `"${part.trim()}" is not a port or port range`;
+    if (!m) return `"${excerpt(part.trim())}" is not a port or port range`;
     const lo = Number(m[1]);
     const hi = Number(m[2] ?? m[1]);
     if (lo < 1 || hi > 65535 || lo > hi) return `"${part.trim()}" is outside 1-65535 or inverted`;

@@ -73,6 +73,11 @@ export function ensureStateDir(dir: string): void {
 
 const ID_PATTERN = /^(\d{8}T\d{6}Z)-(\d+)$/;
 
+/** Whether `s` looks like a transaction id (`20261122T230000Z-000004`). */
+export function isTransactionId(s: string): boolean {
+  return ID_PATTERN.test(s);
+}
+
 /**
  * The next transaction id, taken under the lock: `YYYYMMDDTHHMMSSZ-NNNNNN`, the time clamped so it never runs
  * behind the previous id and a sequence one above the highest on record. Transactions run one at a time under
@@ -146,18 +151,37 @@ export function appendJournal(txDir: string, record: Record<string, unknown>): v
   if (created) syncDir(txDir); // a new journal's name is durable too, not only its bytes
 }
 
-/** The journal's records (a torn last line from a crash is ignored). */
+/**
+ * The journal's records. A crash can tear only the last record (each is one write ending in a newline), so a last
+ * line without its newline is ignored; any other line that is not a record is a one-line error naming file:line.
+ */
 export function readJournal(txDir: string): Record<string, unknown>[] {
-  const text = readStateFile(path.join(txDir, 'journal')) ?? '';
+  const file = path.join(txDir, 'journal');
+  const text = readStateFile(file) ?? '';
+  const lines = text.split('\n');
   const out: Record<string, unknown>[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    let record: unknown;
     try {
-      out.push(JSON.parse(line) as Record<string, unknown>);
+      record = JSON.parse(line);
     } catch {
-      /* torn write at a crash */
+      if (i === lines.length - 1) return; // torn by a crash: the write never completed
+      record = undefined;
     }
-  }
+    if (
+      typeof record !== 'object' ||
+      record === null ||
+      Array.isArray(record) ||
+      typeof (record as { step?: unknown }).step !== 'string'
+    )
+      throw new UserError(
+        'not a journal record tune wrote (fix or move the transaction folder)',
+        { file, line: i + 1 },
+        1,
+      );
+    out.push(record as Record<string, unknown>);
+  });
   return out;
 }
 

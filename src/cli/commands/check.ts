@@ -1,6 +1,6 @@
 // `tune check`: a Monitoring Plugins (Nagios/Icinga) check.
 import type { Command } from 'commander';
-import { diagnoseOptions, type Wiring } from './shared.js';
+import { diagnoseOptions, oneLine, type Wiring } from './shared.js';
 import { collect } from '../options.js';
 
 export function checkCommand(program: Command, { ctx, setExit }: Wiring): void {
@@ -20,7 +20,7 @@ export function checkCommand(program: Command, { ctx, setExit }: Wiring): void {
     .configureOutput({
       writeOut: (s) => ctx.out(s),
       writeErr: (s) => ctx.err(s),
-      outputError: (s) => ctx.out(`TUNE UNKNOWN - ${s.trim().replace(/^error: /, '')}\n`),
+      outputError: (s) => ctx.out(`TUNE UNKNOWN - ${oneLine(s.trim().replace(/^error: /, ''))}\n`),
     })
     .action(async (flags) => setExit(await (await import('../run/check.js')).runCheck(ctx, flags)));
 }

@@ -11,6 +11,9 @@ export interface Wiring {
   setExit: (code: number) => void;
 }
 
+/** Commander quotes arguments as given: a newline in one must not split the error line. */
+export const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ');
+
 /** The end of every --help: examples, then the exit codes. */
 export const examples = (lines: string[], exitCodes = EXIT_CODES_HELP) =>
   `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n\n${exitCodes}\n`;

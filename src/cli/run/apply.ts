@@ -1,19 +1,18 @@
 // `tune apply`: show the plan, review it (or --yes), then execute exactly what was shown last as one transaction.
 import { findInterrupted } from '../../apply/history.js';
-import { StaleState } from '../../apply/host-state.js';
+import { readHostFile, StaleState } from '../../apply/host-state.js';
 import { applyPlan, writtenByTune, type HostContext } from '../../apply/operations.js';
 import { readPending } from '../../apply/pending.js';
 import { readSavedPlan, savedRequest } from '../../apply/saved-plan.js';
-import { ownablePathProblem } from '../../core/owned-path.js';
 import { planDifferences } from '../../core/plan-compare.js';
 import { ReportedFailure, UserError } from '../../core/errors.js';
+import { ownablePathProblem } from '../../core/owned-path.js';
 import type { Plan } from '../../core/planner.js';
 import { renderPlan } from '../../core/render-plan.js';
-import { readExact } from '../../system/atomic-file.js';
-import { confinedPath } from '../../system/host-root.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { hostContext } from '../host-context.js';
+import { ownedFileFlag } from '../options.js';
 import { preparePlan, type PlanFlags, type PreparedPlan } from './plan.js';
 
 export interface ApplyFlags extends PlanFlags {
@@ -39,15 +38,27 @@ async function savedPlan(ctx: CliContext, flags: ApplyFlags, file: string): Prom
   const req = savedRequest(saved);
   if (!req.profiles.length && !req.overrides.length)
     throw new UserError('not a tune plan: it requests nothing', { file });
-  const fresh = (
-    await preparePlan(ctx, {
-      profile: req.profiles,
-      set: req.overrides,
-      allow: req.allow,
-      file: req.file,
-      ...(flags.root ? { root: flags.root } : {}),
-    })
-  ).plan;
+  try {
+    ownedFileFlag(req.file);
+  } catch (e) {
+    throw e instanceof UserError ? new UserError(e.message, { file, key: 'file.path' }) : e;
+  }
+  const notOwnable = ownablePathProblem(req.file);
+  if (notOwnable) throw new UserError(notOwnable, { file, key: 'file.path' });
+  let fresh: Plan;
+  try {
+    fresh = (
+      await preparePlan(ctx, {
+        profile: req.profiles,
+        set: req.overrides,
+        allow: req.allow,
+        file: req.file,
+        ...(flags.root ? { root: flags.root } : {}),
+      })
+    ).plan;
+  } catch (e) {
+    throw e instanceof UserError ? inSavedPlan(e, file) : e;
+  }
   const differences = planDifferences(saved, fresh);
   if (differences.length)
     throw new UserError(
@@ -58,10 +69,16 @@ async function savedPlan(ctx: CliContext, flags: ApplyFlags, file: string): Prom
   return { plan: fresh, select: () => fresh };
 }
 
-/** tune owns a `NAME.conf` file directly in /etc/sysctl.d or /run/sysctl.d; anything else is bad input. */
-function checkOwnable(path: string): void {
-  const why = ownablePathProblem(path);
-  if (why) throw new UserError(why, { file: path }, EXIT.USAGE);
+/**
+ * A request field of a saved plan that the replay rejects is named in the plan (`plan.json: overrides[0]: ...`), not
+ * as the command-line flag it stands for. Errors located in a profile's own file keep that file:line.
+ */
+function inSavedPlan(e: UserError, file: string): UserError {
+  const { location: at, message } = e;
+  const where = (field: string) => ({ file, key: at.key === undefined ? field : `${field}: ${at.key}` });
+  if (at.file === '--set') return new UserError(message, where(`overrides[${(at.line ?? 1) - 1}]`), e.exitCode);
+  if (at.file === '--profile') return new UserError(message, where('profiles'), e.exitCode);
+  return e;
 }
 
 /** --confirm-within: whole seconds from 1 to a day; anything else is a usage error before anything happens. */
@@ -75,7 +92,7 @@ function confirmSeconds(value: string | undefined): number | undefined {
 
 /** Taking over a file tune did not write needs --adopt: tune otherwise only ever writes its own file. */
 function checkOwnership(host: HostContext, path: string, adopt: boolean): void {
-  const bytes = readExact(confinedPath(host.root, path, 'nofollow'), path);
+  const bytes = readHostFile(host.root, path);
   if (adopt || writtenByTune(bytes === null ? null : bytes.toString('utf8'))) return;
   throw new UserError(
     'exists and was not written by tune; pass --adopt to take it over (it is backed up first, and `tune rollback` restores it)',
@@ -109,7 +126,6 @@ export async function runApply(ctx: CliContext, flags: ApplyFlags): Promise<numb
   for (;;) {
     const prepared = flags.plan ? await savedPlan(ctx, flags, flags.plan) : await preparePlan(ctx, flags);
     let plan = prepared.plan;
-    checkOwnable(plan.file.path);
     checkOwnership(host, plan.file.path, flags.adopt === true);
     ctx.out(renderPlan(plan, ctx.style, 'apply'));
     if (plan.summary.refusedAny && flags.yes && !flags.skipRefused) {

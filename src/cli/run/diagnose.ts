@@ -14,13 +14,16 @@ export interface DiagnoseFlags {
   source?: TableSourceChoice;
 }
 
+/** --interval: a rate window of up to an hour (0: no rates). */
+const INTERVAL_BOUNDS = { min: 0, max: 3600 };
+
 /** Reads and diagnoses: shared by diagnose, check, metrics and watch. */
 export async function readDiagnosis(
   ctx: CliContext,
   flags: DiagnoseFlags,
-  interval = numberFlag(flags.interval, '--interval', 0),
+  interval = numberFlag(flags.interval, '--interval', 0, INTERVAL_BOUNDS),
 ): Promise<DiagnosisReport> {
-  const topN = numberFlag(flags.top, '--top', 5, 1);
+  const topN = numberFlag(flags.top, '--top', 5, { min: 1, max: 10_000, whole: true });
   const input = await gatherDiagnosisInput({
     root: ctx.root(flags.root),
     now: ctx.now,

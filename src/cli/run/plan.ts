@@ -2,6 +2,7 @@
 import { UserError } from '../../core/errors.js';
 import { evidenceKeys } from '../../core/evidence-keys.js';
 import { DEFAULT_OWNED_FILE } from '../../core/owned-file.js';
+import { ownablePathProblem } from '../../core/owned-path.js';
 import { planTuning, type Plan } from '../../core/planner.js';
 import { resolveRequest } from '../../core/profile-resolver.js';
 import { renderPlan } from '../../core/render-plan.js';
@@ -41,6 +42,9 @@ export async function preparePlan(ctx: CliContext, flags: PlanFlags): Promise<Pr
     throw new UserError('nothing to plan: give --profile NAME or --set KEY=VALUE (see `tune profiles`)');
   if (flags.snapshot && flags.root) throw new UserError('--snapshot and --root are mutually exclusive');
   const ownedFile = ownedFileFlag(flags.file ?? DEFAULT_OWNED_FILE);
+  // A plan shows what apply would do: a file apply would refuse to write is refused here too, before any read.
+  const notOwnable = ownablePathProblem(ownedFile);
+  if (notOwnable) throw new UserError(notOwnable, { file: ownedFile });
   const root = ctx.root(flags.root);
   const request = resolveRequest(profiles, overrides, createProfileLoader(root));
   const snapshot = flags.snapshot

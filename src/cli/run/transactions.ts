@@ -12,11 +12,13 @@ import {
 import { readPending } from '../../apply/pending.js';
 import { StaleState } from '../../apply/host-state.js';
 import { ReportedFailure, UserError } from '../../core/errors.js';
+import { excerpt } from '../../core/excerpt.js';
 import { diffOwnedFile } from '../../core/owned-file.js';
 import { normalizeValue } from '../../core/sysctl-value.js';
 import { renderTable } from '../../core/text-table.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { isTransactionId } from '../../system/state-dir.js';
 import { hostContext } from '../host-context.js';
 
 interface StateFlags {
@@ -184,6 +186,8 @@ async function rollBackTo(
 }
 
 export async function runRollback(ctx: CliContext, id: string | undefined, flags: StateFlags): Promise<number> {
+  if (id !== undefined && !isTransactionId(id))
+    throw new UserError(`"${excerpt(id)}" is not a transaction id (see \`tune history\`)`);
   const h = hostContext(ctx, flags);
   return rollBackTo(ctx, flags, id ?? lastApplied(readHistory(h.stateDir)), 'rollback');
 }

@@ -11,10 +11,10 @@ export interface WatchFlags extends DiagnoseFlags {
 }
 
 export async function runWatch(ctx: CliContext, flags: WatchFlags): Promise<number> {
-  const interval = numberFlag(flags.interval, '--interval', 2, 0.1);
+  const interval = numberFlag(flags.interval, '--interval', 2, { min: 0.1, max: 3600 });
   if (flags.count === undefined && !ctx.isTerminal)
     throw new UserError('--count is required when output is not a terminal');
-  const count = numberFlag(flags.count, '--count', Infinity, 1);
+  const count = numberFlag(flags.count, '--count', Infinity, { min: 1, max: 1_000_000_000, whole: true });
   for (let i = 0; i < count; i++) {
     // Each round samples counters `interval` apart, so rates are always shown.
     const report = await readDiagnosis(ctx, flags, interval);
