@@ -68,9 +68,24 @@ export async function expirePending(h: HostContext, id: string, sleep: (ms: numb
   }
 }
 
+/**
+ * Takes the lock, waiting (at most 10 s) while another process holds it: at a deadline the watchdog holds it for a
+ * moment, and an operator's confirm must then get a truthful answer, not "busy".
+ */
+async function lockWaiting(h: HostContext, command: string, sleep: (ms: number) => Promise<void>) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return acquireLock(h.stateDir, command);
+    } catch (e) {
+      if (!(e instanceof LockBusy) || attempt >= 50) throw e;
+      await sleep(200);
+    }
+  }
+}
+
 /** Confirms the pending transaction; after its deadline this is refused (exit 1) and the rollback is enforced. */
 export async function confirmPending(h: HostContext, sleep: (ms: number) => Promise<void>): Promise<string> {
-  const release = acquireLock(h.stateDir, 'confirm');
+  const release = await lockWaiting(h, 'confirm', sleep);
   let late: string | null = null;
   try {
     const p = readPending(h.stateDir);

@@ -22,7 +22,13 @@ export function ownedFileText(config: ConfigFile[], hostPath: string): string | 
   const entry = config.find((f) => f.path === hostPath);
   if (!entry) return null;
   if (entry.content === undefined && entry.kind === 'file')
-    throw new UserError(`cannot read the owned file (${entry.error ?? 'unreadable'})`, { file: hostPath }, 1);
+    throw new UserError(
+      entry.error?.startsWith('not a regular file')
+        ? `is ${entry.error}; tune reads and replaces only regular files (remove it or choose --file)`
+        : `cannot read the owned file (${entry.error ?? 'unreadable'})`,
+      { file: hostPath },
+      1,
+    );
   return entry.content ?? null;
 }
 

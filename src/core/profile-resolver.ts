@@ -45,7 +45,10 @@ export function resolveRequest(names: string[], overrides: string[], load: Profi
   const visit = (ref: string, stack: Profile[], from?: { file: string; line: number }): void => {
     const p = load(ref, from);
     if (!p)
-      throw new UserError(`unknown profile "${excerpt(ref)}" (see \`tune profiles\`)`, from ?? { file: '--profile' });
+      throw new UserError(
+        `unknown profile "${excerpt(ref, 200)}" (see \`tune profiles\`)`,
+        from ?? { file: '--profile' },
+      );
     const cycleAt = stack.findIndex((s) => s.file === p.file);
     if (cycleAt !== -1) {
       const chain = [...stack.slice(cycleAt), p].map((s) => s.name).join(' -> ');

@@ -1,5 +1,6 @@
 // Finds every persistent sysctl file (all sysctl.d directories and /etc/sysctl.conf) with symlinks and masks as they are.
 import fs = require('node:fs');
+import { fileKind } from './safe-read.js';
 import { PROCPS_DIRS, SYSCTL_CONF } from '../core/boot-precedence.js';
 import type { ConfigFile } from '../core/snapshot.js';
 import { confinedPath, readHostText } from './host-root.js';
@@ -36,7 +37,7 @@ function readEntry(root: string, dir: string, name: string): ConfigFile {
     if (st.isSymbolicLink()) {
       kind = 'symlink';
       target = fs.readlinkSync(onDisk);
-    } else if (!st.isFile()) return { path: hostPath, dir, name, kind, error: 'not a regular file' };
+    } else if (!st.isFile()) return { path: hostPath, dir, name, kind, error: `not a regular file (${fileKind(st)})` };
   } catch (e) {
     return { path: hostPath, dir, name, kind, error: (e as NodeJS.ErrnoException).code ?? 'EIO' };
   }

@@ -205,7 +205,7 @@ const CASES: Case[] = [
   arg('--profile unknown', ['plan', '-p', 'no-such-profile', '--root', '@ROOT'], 2, ['--profile', 'no-such-profile']),
   arg('--profile empty', ['plan', '-p', '', '--root', '@ROOT'], 2, ['--profile', 'unknown profile']),
   arg('--profile missing path', ['plan', '-p', '/nonexistent/x.conf', '--root', '@ROOT'], 2, ['/nonexistent/x.conf']),
-  arg('--profile is a directory', ['plan', '-p', '@DIR', '--root', '@ROOT'], 2, ['EISDIR']),
+  arg('--profile is a directory', ['plan', '-p', '@DIR', '--root', '@ROOT'], 2, ['not a regular file (a directory)']),
   arg('--snapshot with --root', ['plan', '-p', 'proxy', '--snapshot', '@DIR/x.json', '--root', '@ROOT'], 2, [
     'mutually exclusive',
   ]),
@@ -363,7 +363,7 @@ const CASES: Case[] = [
   profile('include cycle', '[main]\ninclude = other.conf\n', ['include cycle'], {
     'other.conf': '[main]\ninclude = bad.conf\n',
   }),
-  profile('include of a directory', '[main]\ninclude = sub.conf\n', ['EISDIR'], { 'sub.conf/x': '' }),
+  profile('include of a directory', '[main]\ninclude = sub.conf\n', ['not a regular file (a directory)'], { 'sub.conf/x': '' }),
   profile('binary garbage', Buffer.from([0, 1, 2, 0xff, 0xfe, 10, 0x5b]), ['@PROF/bad.conf:1: ']),
   profile('blank value', '[sysctl]\nnet.core.somaxconn =   \n', ['@PROF/bad.conf:2: ', 'empty value']),
   profile('5000-character value', `[sysctl]\nnet.core.nokey = ${LONG}\n`, ['@PROF/bad.conf:2: ', '4096']),

@@ -119,7 +119,7 @@ const CASES: Case[] = [
     name: 'apply --plan names a shadow-like file',
     files: { 'plan.json': SHADOW },
     args: ['apply', '--plan', '$DIR/plan.json', '--root', '$ROOT', '--yes', '--state-dir', '$DIR/state'],
-    message: /plan\.json: not a tune plan \(not JSON/,
+    message: /plan\.json: not a tune plan \(the output of `tune plan --json`\): not valid JSON \(syntax error/,
   },
 ];
 

@@ -316,7 +316,7 @@ const CASES: Case[] = [
       fifo(under(c, '/etc/sysctl.d/50-fifo.conf'));
       return ['snapshot', '--root', c.root];
     },
-    check: configError('/etc/sysctl.d/50-fifo.conf', /^not a regular file$/),
+    check: configError('/etc/sysctl.d/50-fifo.conf', /^not a regular file \(a FIFO\)$/),
   },
   {
     name: 'a sysctl.d entry links to a directory',
