@@ -363,7 +363,9 @@ const CASES: Case[] = [
   profile('include cycle', '[main]\ninclude = other.conf\n', ['include cycle'], {
     'other.conf': '[main]\ninclude = bad.conf\n',
   }),
-  profile('include of a directory', '[main]\ninclude = sub.conf\n', ['not a regular file (a directory)'], { 'sub.conf/x': '' }),
+  profile('include of a directory', '[main]\ninclude = sub.conf\n', ['not a regular file (a directory)'], {
+    'sub.conf/x': '',
+  }),
   profile('binary garbage', Buffer.from([0, 1, 2, 0xff, 0xfe, 10, 0x5b]), ['@PROF/bad.conf:1: ']),
   profile('blank value', '[sysctl]\nnet.core.somaxconn =   \n', ['@PROF/bad.conf:2: ', 'empty value']),
   profile('5000-character value', `[sysctl]\nnet.core.nokey = ${LONG}\n`, ['@PROF/bad.conf:2: ', '4096']),
