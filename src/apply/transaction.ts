@@ -5,16 +5,19 @@ import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
 import type { SysctlKey } from '../core/sysctl-key.js';
-import { removeStaleTemporaries, syncDir, writeExact } from '../system/atomic-file.js';
+import { removeStaleTemporaries, writeExact } from '../system/atomic-file.js';
 import { underRoot } from '../system/host-root.js';
 import { writeSysctl } from '../system/proc-sys-write.js';
 import { testHook } from '../system/test-hooks.js';
 import {
   acquireLock,
   appendJournal,
+  createTransactionDir,
+  discardTransactionDir,
   nextTransactionId,
   readStateFile,
   sha256,
+  StateWriteError,
   transactionDir,
   writeDurable,
 } from '../system/state-dir.js';
@@ -111,15 +114,11 @@ export function fileBytes(f: FileState): Buffer | null {
   return b;
 }
 
-/** Backup and journal failures (disk full, read-only state dir) come before any host write: report, don't crash. */
-function beforeAnyWrite(fn: () => void, where: string): void {
-  try {
-    fn();
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (!code) throw e;
-    throw new UserError(`cannot write the backup (${code}); nothing was changed`, { file: where }, 1);
-  }
+/** A failed write of the owned file, as one line naming it (the step that failed is in the errno's syscall). */
+function fileWriteError(e: unknown, file: string): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (!err.code) return e;
+  return new UserError(`cannot write the file (${err.code}${err.syscall ? ` at ${err.syscall}` : ''})`, { file }, 1);
 }
 
 /**
@@ -159,11 +158,6 @@ export function runTransaction(
     };
     const now = new Date();
     const id = nextTransactionId(t.stateDir, now);
-    const dir = transactionDir(t.stateDir, id);
-    beforeAnyWrite(() => {
-      fs.mkdirSync(dir, { mode: 0o700 });
-      syncDir(path.dirname(dir)); // the transaction's folder survives a power cut with the files it records
-    }, dir);
     const backup: Backup = {
       schemaVersion: 2,
       id,
@@ -182,9 +176,18 @@ export function runTransaction(
         files: req.files.map((f) => fileState(f.path, f.bytes)),
       },
     };
-    beforeAnyWrite(() => writeDurable(path.join(dir, 'backup.json'), JSON.stringify(backup, null, 2) + '\n'), dir);
-    testHook('backup');
-    beforeAnyWrite(() => appendJournal(dir, { step: 'begin', kind: req.kind }), dir);
+    // Folder, backup and `begin` come before any host write: a failure there discards the folder (nothing happened).
+    const dir = transactionDir(t.stateDir, id);
+    try {
+      createTransactionDir(t.stateDir, id);
+      writeDurable(path.join(dir, 'backup.json'), JSON.stringify(backup, null, 2) + '\n');
+      testHook('backup');
+      appendJournal(dir, { step: 'begin', kind: req.kind });
+    } catch (e) {
+      discardTransactionDir(dir);
+      if (e instanceof UserError) throw new UserError(`${e.message}; nothing was changed`, e.location, 1);
+      throw e;
+    }
     testHook('begin');
     const written: string[] = [];
     const touched: string[] = [];
@@ -206,24 +209,50 @@ export function runTransaction(
         testHook(`runtime:${key}`);
       }
       for (const f of req.files) {
-        const outcome = writeExact(underRoot(t.root, f.path), f.bytes);
+        let outcome: TransactionResult['files'][number]['outcome'];
+        try {
+          outcome = writeExact(underRoot(t.root, f.path), f.bytes);
+        } catch (e) {
+          throw fileWriteError(e, f.path);
+        }
         files.push({ path: f.path, outcome });
         appendJournal(dir, { step: 'file', path: f.path, outcome });
         testHook('file');
       }
+      // The transaction takes effect when its commit record is durable; one that cannot be written is undone.
+      appendJournal(dir, { step: 'commit' });
     } catch (e) {
-      const undo = restore(t.root, backup.before, touched);
-      appendJournal(dir, { step: 'aborted', error: (e as Error).message, undo });
-      if (e instanceof UserError) throw new UserError(`${e.message}; nothing was changed (${undo})`, e.location, 1);
-      throw new UserError(`${(e as Error).message}; nothing was changed (${undo})`, {}, 1);
+      throw abort(t.root, dir, backup.before, touched, e);
     }
-    appendJournal(dir, { step: 'commit' });
     req.onCommit?.(id);
     testHook('commit');
     return { id, runtimeWritten: written, files };
   } finally {
     release();
   }
+}
+
+/**
+ * Undoes a transaction that failed after `begin` and records how it ended: `aborted` when everything was restored
+ * (it changed nothing), `undo-failed` otherwise (not an end: it stays interrupted until `tune recover` succeeds).
+ * When even that record cannot be written the journal has no end record, which also reads as interrupted. Returns
+ * the one-line error to throw.
+ */
+function abort(root: string, dir: string, before: HostState, touched: string[], e: unknown): UserError {
+  const failures: string[] = [];
+  const undo = restore(root, before, touched, failures);
+  const error = (e as Error).message;
+  let unrecorded = '';
+  try {
+    appendJournal(dir, { step: failures.length ? 'undo-failed' : 'aborted', error, undo });
+  } catch (je) {
+    unrecorded = ` but the journal could not record it (${je instanceof StateWriteError ? je.code : 'EIO'})`;
+  }
+  const location = e instanceof UserError ? e.location : {};
+  if (failures.length) return new UserError(`${error}; ${undo}: run \`tune recover\``, location, 1);
+  if (unrecorded)
+    return new UserError(`${error}; nothing was changed (${undo})${unrecorded}: run \`tune recover\``, location, 1);
+  return new UserError(`${error}; nothing was changed (${undo})`, location, 1);
 }
 
 /**
@@ -241,7 +270,9 @@ export function restore(root: string, before: HostState, keys?: string[], failur
     try {
       writeExact(underRoot(root, f.path), fileBytes(f));
     } catch (e) {
-      failures.push(`${f.path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      failures.push(
+        `${f.path} (${e instanceof UserError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)})`,
+      );
     }
   }
   const paths = before.files.map((f) => f.path).join(', ');
