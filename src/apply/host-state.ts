@@ -30,9 +30,14 @@ export function readRuntime(root: string, key: string): string | null {
   throw new UserError(`cannot read the runtime value (${v.state})`, { key }, 1);
 }
 
-/** A host file's exact bytes under the root, or null when absent. */
+/** A host file's exact bytes under the root, or null when absent. A file that cannot be read is an error, never absent. */
 export function readHostFile(root: string, hostPath: string): Buffer | null {
-  return readExact(underRoot(root, hostPath));
+  try {
+    return readExact(underRoot(root, hostPath));
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`cannot read (${(e as NodeJS.ErrnoException).code ?? 'EIO'})`, { file: hostPath }, 1);
+  }
 }
 
 /** Every place the host differs from `expected`, compared as the kernel prints values and byte for byte for files. */

@@ -16,10 +16,7 @@ export function syncDir(dir: string): void {
   }
 }
 
-/**
- * What is at a path now: its exact bytes, or null when absent. Refuses a symlink (tune never writes through one); any
- * other failure is one line naming the file (never taken for absence).
- */
+/** What is at a path now: its exact bytes, or null when absent. Refuses a symlink (tune never writes through one). */
 export function readExact(file: string): Buffer | null {
   let fd: number;
   try {
@@ -33,12 +30,10 @@ export function readExact(file: string): Buffer | null {
         { file },
         1,
       );
-    throw new UserError(`cannot read (${code ?? 'EIO'})`, { file }, 1);
+    throw e;
   }
   try {
     return fs.readFileSync(fd);
-  } catch (e) {
-    throw new UserError(`cannot read (${(e as NodeJS.ErrnoException).code ?? 'EIO'})`, { file }, 1);
   } finally {
     fs.closeSync(fd);
   }
