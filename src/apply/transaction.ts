@@ -177,16 +177,21 @@ export function runTransaction(
       },
     };
     // Folder, backup and `begin` come before any host write: a failure there discards the folder (nothing happened).
-    const dir = transactionDir(t.stateDir, id);
+    const nothingChanged = (e: unknown) =>
+      e instanceof UserError ? new UserError(`${e.message}; nothing was changed`, e.location, 1) : e;
+    let dir: string;
     try {
-      createTransactionDir(t.stateDir, id);
+      dir = createTransactionDir(t.stateDir, id);
+    } catch (e) {
+      throw nothingChanged(e);
+    }
+    try {
       writeDurable(path.join(dir, 'backup.json'), JSON.stringify(backup, null, 2) + '\n');
       testHook('backup');
       appendJournal(dir, { step: 'begin', kind: req.kind });
     } catch (e) {
       discardTransactionDir(dir);
-      if (e instanceof UserError) throw new UserError(`${e.message}; nothing was changed`, e.location, 1);
-      throw e;
+      throw nothingChanged(e);
     }
     testHook('begin');
     const written: string[] = [];

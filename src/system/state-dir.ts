@@ -172,16 +172,21 @@ export function transactionDir(dir: string, id: string): string {
   return path.join(dir, 'transactions', id);
 }
 
-/** Every transaction id in the order they ran (see nextTransactionId). */
+/**
+ * Every transaction id in the order they ran (see nextTransactionId). A folder that cannot be read is an error, never
+ * "no transactions": that would hide an interrupted one and restart the sequence.
+ */
 export function listTransactions(dir: string): string[] {
-  if (!checkTrusted(dir, 'directory') || !checkTrusted(path.join(dir, 'transactions'), 'directory')) return [];
+  const folder = path.join(dir, 'transactions');
+  if (!checkTrusted(dir, 'directory') || !checkTrusted(folder, 'directory')) return [];
   try {
     return fs
-      .readdirSync(path.join(dir, 'transactions'))
+      .readdirSync(folder)
       .filter((n) => ID_PATTERN.test(n))
       .sort(byIdOrder);
-  } catch {
-    return [];
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return [];
+    throw new UserError(`cannot read the state directory (${errnoCode(e)})`, { file: folder }, 1);
   }
 }
 
@@ -212,7 +217,7 @@ function writeAll(fd: number, bytes: Buffer): void {
 /**
  * Creates a transaction's folder and makes its name durable: fsyncs `transactions/`, the state directory and its
  * parent, so a power cut after the first host write cannot lose the record of it (the state directory may have been
- * created just now by the lock).
+ * created just now by the lock). On failure nothing of it is left; a folder that already exists is never touched.
  */
 export function createTransactionDir(stateDir: string, id: string): string {
   const dir = transactionDir(stateDir, id);
@@ -227,6 +232,7 @@ export function createTransactionDir(stateDir: string, id: string): string {
     } catch (e) {
       // A --state-dir whose parent this user may not open: its entry there is the user's to make durable.
       if (d === path.dirname(stateDir) && ['EACCES', 'EPERM'].includes(errnoCode(e))) continue;
+      discardTransactionDir(dir);
       throw new StateWriteError(d, 'fsync the folder', errnoCode(e));
     }
   return dir;

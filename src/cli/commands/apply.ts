@@ -1,6 +1,6 @@
 // `tune apply`: show the plan, review it (or --yes), then execute exactly what was shown last as one transaction.
 import { findInterrupted } from '../../apply/history.js';
-import { StaleState } from '../../apply/host-state.js';
+import { readHostFile, StaleState } from '../../apply/host-state.js';
 import { applyPlan, writtenByTune, type HostContext } from '../../apply/operations.js';
 import { readPending } from '../../apply/pending.js';
 import { readSavedPlan, savedRequest } from '../../apply/saved-plan.js';
@@ -9,8 +9,6 @@ import { planDifferences } from '../../core/plan-compare.js';
 import { ReportedFailure, UserError } from '../../core/errors.js';
 import type { Plan } from '../../core/planner.js';
 import { renderPlan } from '../../core/render-plan.js';
-import { readExact } from '../../system/atomic-file.js';
-import { underRoot } from '../../system/host-root.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { hostContext } from '../host-context.js';
@@ -75,7 +73,7 @@ function confirmSeconds(value: string | undefined): number | undefined {
 
 /** Taking over a file tune did not write needs --adopt: tune otherwise only ever writes its own file. */
 function checkOwnership(host: HostContext, path: string, adopt: boolean): void {
-  const bytes = readExact(underRoot(host.root, path));
+  const bytes = readHostFile(host.root, path);
   if (adopt || writtenByTune(bytes === null ? null : bytes.toString('utf8'))) return;
   throw new UserError(
     'exists and was not written by tune; pass --adopt to take it over (it is backed up first, and `tune rollback` restores it)',
