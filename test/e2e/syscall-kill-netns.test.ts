@@ -2,8 +2,8 @@
 // /etc/sysctl.d, /var/lib/tune or /proc/sys (openat, write, fsync, rename, unlink, mkdir and their variants), then
 // SIGKILLs tune right there with `strace -e inject=SC:signal=KILL:when=N` and checks, after `tune recover`: values and
 // every file in /etc/sysctl.d exactly the old or exactly the new state, `tune history` saying which, and a following
-// apply + rollback working. CI runs every point of apply under the lock, every third of rollback (of a committed apply),
-// every other of recover (of an interrupted apply) and every fourth planning read before the lock; `node
+// apply + rollback working. CI runs every point of apply under the lock, every third of rollback (of a committed
+// apply), every other of recover (of an interrupted apply) and every fourth planning read before the lock; `node
 // scripts/fault-matrix.mjs` runs them all, and reset too.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
