@@ -6,6 +6,8 @@ import type { Plan } from '../core/planner.js';
 import { normalizeValue, sameValue } from '../core/sysctl-value.js';
 import { orderWrites } from '../core/write-order.js';
 import { readConfigFiles } from '../system/sysctl-config-files.js';
+import { removeStaleTemporaries } from '../system/atomic-file.js';
+import { confinedPath } from '../system/host-root.js';
 import { appendJournal, transactionDir } from '../system/state-dir.js';
 import { acquireLock } from '../system/state-lock.js';
 import { clearPending, deadlinePassed, readPending, writePending } from './pending.js';
@@ -78,6 +80,9 @@ export function applyPlan(h: HostContext, plan: Plan, message: string, confirmWi
                 watchdogPid: null,
                 root: h.root,
               }),
+            onAbort: (id: string) => {
+              if (readPending(h.stateDir)?.id === id) clearPending(h.stateDir);
+            },
           }
         : {}),
     };
@@ -260,21 +265,43 @@ export function rollbackTo(h: HostContext, target: string, opts: RollbackOptions
   });
 }
 
-/** Brings runtime values and files back to their state before an interrupted transaction. */
+/**
+ * Brings runtime values and files back to their state before an interrupted transaction, and removes the temporary
+ * files its killed writer left next to them. Until `recovered` is in its journal the transaction stays interrupted
+ * (restoring again is harmless), so every failure here says to run `tune recover` again.
+ */
 export function recoverInterrupted(h: HostContext): { id: string; account: string } | null {
   const release = acquireLock(h.stateDir, 'recover');
   try {
     const id = findInterrupted(h.stateDir);
     if (!id) return null;
     const b = readBackup(h.stateDir, id);
+    for (const f of b.before.files) removeStaleTemporaries(confinedPath(h.root, f.path, 'nofollow'));
     const failed: string[] = [];
     const account = restore(h.root, b.before, undefined, failed);
+    const dir = transactionDir(h.stateDir, id);
     if (failed.length) {
-      // Not recovered: the transaction keeps blocking apply and rollback until a recover succeeds.
-      appendJournal(transactionDir(h.stateDir, id), { step: 'recover-failed', by: h.user, account });
-      throw new UserError(`could not recover transaction ${id}: ${account}; it stays interrupted`, {}, 1);
+      try {
+        appendJournal(dir, { step: 'recover-failed', by: h.user, account });
+      } catch {
+        /* not an end either way: it stays interrupted */
+      }
+      throw new UserError(
+        `could not recover transaction ${id}: ${account}; it stays interrupted: run \`tune recover\` again once that is fixed`,
+        {},
+        1,
+      );
     }
-    appendJournal(transactionDir(h.stateDir, id), { step: 'recovered', by: h.user, account });
+    try {
+      appendJournal(dir, { step: 'recovered', by: h.user, account });
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      throw new UserError(
+        `${e.message}: the state from before transaction ${id} is restored (${account}) but not recorded; run \`tune recover\` again`,
+        e.location,
+        1,
+      );
+    }
     // An apply that crashed after writing its deadline never committed: nothing waits for confirmation.
     if (readPending(h.stateDir)?.id === id) clearPending(h.stateDir);
     return { id, account };

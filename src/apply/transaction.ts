@@ -5,12 +5,20 @@ import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
 import type { SysctlKey } from '../core/sysctl-key.js';
-import { removeStaleTemporaries, syncDir, writeExact } from '../system/atomic-file.js';
+import { removeStaleTemporaries, writeExact } from '../system/atomic-file.js';
 import { confinedPath } from '../system/host-root.js';
 import { writeSysctl } from '../system/proc-sys-write.js';
 import { acquireLock } from '../system/state-lock.js';
 import { testHook } from '../system/test-hooks.js';
-import { appendJournal, nextTransactionId, sha256, transactionDir, writeDurable } from '../system/state-dir.js';
+import {
+  appendJournal,
+  createTransactionDir,
+  discardTransactionDir,
+  nextTransactionId,
+  sha256,
+  StateWriteError,
+  writeDurable,
+} from '../system/state-dir.js';
 import { normalizeValue } from '../core/sysctl-value.js';
 import { findInterrupted } from './history.js';
 import { readHostFile, readRuntime } from './host-state.js';
@@ -74,6 +82,8 @@ export interface TransactionRequest {
    * durable no later than the commit, such as the deadline of a confirmation.
    */
   beforeCommit?: (id: string) => void;
+  /** Runs after a failure was undone, still under the lock (e.g. withdrawing what beforeCommit made durable). */
+  onAbort?: (id: string) => void;
   /** Runs after the commit is journaled, still under the lock (e.g. clearing a pending confirmation it answers). */
   onCommit?: (id: string) => void;
 }
@@ -107,15 +117,11 @@ export function fileBytes(f: FileState): Buffer | null {
   return b;
 }
 
-/** Backup and journal failures (disk full, read-only state dir) come before any host write: report, don't crash. */
-function beforeAnyWrite(fn: () => void, where: string): void {
-  try {
-    fn();
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (!code) throw e;
-    throw new UserError(`cannot write the backup (${code}); nothing was changed`, { file: where }, 1);
-  }
+/** A failed write of the owned file, as one line naming it (the step that failed is in the errno's syscall). */
+function fileWriteError(e: unknown, file: string): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (!err.code) return e;
+  return new UserError(`cannot write the file (${err.code}${err.syscall ? ` at ${err.syscall}` : ''})`, { file }, 1);
 }
 
 /**
@@ -155,11 +161,6 @@ export function runTransaction(
     };
     const now = new Date();
     const id = nextTransactionId(t.stateDir, now);
-    const dir = transactionDir(t.stateDir, id);
-    beforeAnyWrite(() => {
-      fs.mkdirSync(dir, { mode: 0o700 });
-      syncDir(path.dirname(dir)); // the transaction's folder survives a power cut with the files it records
-    }, dir);
     const backup: Backup = {
       schemaVersion: 2,
       id,
@@ -178,9 +179,23 @@ export function runTransaction(
         files: req.files.map((f) => fileState(f.path, f.bytes)),
       },
     };
-    beforeAnyWrite(() => writeDurable(path.join(dir, 'backup.json'), JSON.stringify(backup, null, 2) + '\n'), dir);
-    testHook('backup');
-    beforeAnyWrite(() => appendJournal(dir, { step: 'begin', kind: req.kind }), dir);
+    // Folder, backup and `begin` come before any host write: a failure there discards the folder (nothing happened).
+    const nothingChanged = (e: unknown) =>
+      e instanceof UserError ? new UserError(`${e.message}; nothing was changed`, e.location, 1) : e;
+    let dir: string;
+    try {
+      dir = createTransactionDir(t.stateDir, id);
+    } catch (e) {
+      throw nothingChanged(e);
+    }
+    try {
+      writeDurable(path.join(dir, 'backup.json'), JSON.stringify(backup, null, 2) + '\n');
+      testHook('backup');
+      appendJournal(dir, { step: 'begin', kind: req.kind });
+    } catch (e) {
+      discardTransactionDir(dir);
+      throw nothingChanged(e);
+    }
     testHook('begin');
     const written: string[] = [];
     const touched: string[] = [];
@@ -202,26 +217,54 @@ export function runTransaction(
         testHook(`runtime:${key}`);
       }
       for (const f of req.files) {
-        const outcome = writeExact(confinedPath(t.root, f.path, 'nofollow'), f.bytes);
+        let outcome: TransactionResult['files'][number]['outcome'];
+        try {
+          outcome = writeExact(confinedPath(t.root, f.path, 'nofollow'), f.bytes);
+        } catch (e) {
+          throw fileWriteError(e, f.path);
+        }
         files.push({ path: f.path, outcome });
         appendJournal(dir, { step: 'file', path: f.path, outcome });
         testHook('file');
       }
       req.beforeCommit?.(id);
       testHook('before-commit');
+      // The transaction takes effect when its commit record is durable; one that cannot be written is undone.
+      appendJournal(dir, { step: 'commit' });
     } catch (e) {
-      const undo = restore(t.root, backup.before, touched);
-      appendJournal(dir, { step: 'aborted', error: (e as Error).message, undo });
-      if (e instanceof UserError) throw new UserError(`${e.message}; nothing was changed (${undo})`, e.location, 1);
-      throw new UserError(`${(e as Error).message}; nothing was changed (${undo})`, {}, 1);
+      const error = abort(t.root, dir, backup.before, touched, e);
+      req.onAbort?.(id);
+      throw error;
     }
-    appendJournal(dir, { step: 'commit' });
     req.onCommit?.(id);
     testHook('commit');
     return { id, runtimeWritten: written, files };
   } finally {
     release();
   }
+}
+
+/**
+ * Undoes a transaction that failed after `begin` and records how it ended: `aborted` when everything was restored
+ * (it changed nothing), `undo-failed` otherwise (not an end: it stays interrupted until `tune recover` succeeds).
+ * When even that record cannot be written the journal has no end record, which also reads as interrupted. Returns
+ * the one-line error to throw.
+ */
+function abort(root: string, dir: string, before: HostState, touched: string[], e: unknown): UserError {
+  const failures: string[] = [];
+  const undo = restore(root, before, touched, failures);
+  const error = (e as Error).message;
+  let unrecorded = '';
+  try {
+    appendJournal(dir, { step: failures.length ? 'undo-failed' : 'aborted', error, undo });
+  } catch (je) {
+    unrecorded = ` but the journal could not record it (${je instanceof StateWriteError ? je.code : 'EIO'})`;
+  }
+  const location = e instanceof UserError ? e.location : {};
+  if (failures.length) return new UserError(`${error}; ${undo}: run \`tune recover\``, location, 1);
+  if (unrecorded)
+    return new UserError(`${error}; nothing was changed (${undo})${unrecorded}: run \`tune recover\``, location, 1);
+  return new UserError(`${error}; nothing was changed (${undo})`, location, 1);
 }
 
 /**
@@ -239,7 +282,9 @@ export function restore(root: string, before: HostState, keys?: string[], failur
     try {
       writeExact(confinedPath(root, f.path, 'nofollow'), fileBytes(f));
     } catch (e) {
-      failures.push(`${f.path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      failures.push(
+        `${f.path} (${e instanceof UserError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)})`,
+      );
     }
   }
   const paths = before.files.map((f) => f.path).join(', ');

@@ -112,43 +112,139 @@ export function transactionDir(dir: string, id: string): string {
   return path.join(dir, 'transactions', id);
 }
 
-/** Every transaction id in the order they ran (see nextTransactionId). */
+/**
+ * Every transaction id in the order they ran (see nextTransactionId). A folder that cannot be read is an error, never
+ * "no transactions": that would hide an interrupted one and restart the sequence.
+ */
 export function listTransactions(dir: string): string[] {
-  if (!checkTrusted(dir, 'directory') || !checkTrusted(path.join(dir, 'transactions'), 'directory')) return [];
+  const folder = path.join(dir, 'transactions');
+  if (!checkTrusted(dir, 'directory') || !checkTrusted(folder, 'directory')) return [];
   try {
     return fs
-      .readdirSync(path.join(dir, 'transactions'))
+      .readdirSync(folder)
       .filter((n) => ID_PATTERN.test(n))
       .sort(byIdOrder);
-  } catch {
-    return [];
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return [];
+    throw new UserError(`cannot read the state directory (${errnoCode(e)})`, { file: folder }, 1);
   }
 }
 
-/** Writes a file inside the state dir durably (it is new: no replacement needed). */
-export function writeDurable(file: string, text: string): void {
-  const fd = fs.openSync(file, 'wx', 0o600);
+/**
+ * A write to the state directory failed (disk full, I/O error, read-only): one line naming the file, exit 1. `code`
+ * is the errno code, for callers that branch on it.
+ */
+export class StateWriteError extends UserError {
+  readonly code: string;
+  constructor(file: string, what: string, code: string) {
+    super(`cannot ${what} (${code})`, { file }, 1);
+    this.name = 'StateWriteError';
+    this.code = code;
+  }
+}
+
+const errnoCode = (e: unknown) => (e as NodeJS.ErrnoException).code ?? 'EIO';
+
+/** Writes all of `bytes` at the fd's position; a short write (a full disk) is ENOSPC, never a silent truncation. */
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let off = 0; off < bytes.length;) {
+    const n = fs.writeSync(fd, bytes, off, bytes.length - off);
+    if (n <= 0) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+    off += n;
+  }
+}
+
+/**
+ * Creates a transaction's folder and makes its name durable: fsyncs `transactions/`, the state directory and its
+ * parent, so a power cut after the first host write cannot lose the record of it (the state directory may have been
+ * created just now by the lock). On failure nothing of it is left; a folder that already exists is never touched.
+ */
+export function createTransactionDir(stateDir: string, id: string): string {
+  const dir = transactionDir(stateDir, id);
   try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    throw new StateWriteError(dir, 'create the transaction folder', errnoCode(e));
   }
-  syncDir(path.dirname(file));
+  for (const d of [path.dirname(dir), stateDir, path.dirname(stateDir)])
+    try {
+      syncDir(d);
+    } catch (e) {
+      // A --state-dir whose parent this user may not open: its entry there is the user's to make durable.
+      if (d === path.dirname(stateDir) && ['EACCES', 'EPERM'].includes(errnoCode(e))) continue;
+      discardTransactionDir(dir);
+      throw new StateWriteError(d, 'fsync the folder', errnoCode(e));
+    }
+  return dir;
 }
 
-/** Appends one journal record and fsyncs it. */
+/** Removes a transaction's folder that never began (best effort: a leftover without `begin` changed nothing). */
+export function discardTransactionDir(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+    syncDir(path.dirname(dir));
+  } catch {
+    /* history shows it as aborted */
+  }
+}
+
+/** Writes a new file inside the state dir durably (file, then its name); a failure removes what was written. */
+export function writeDurable(file: string, text: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'wx', 0o600);
+  } catch (e) {
+    throw new StateWriteError(file, 'write', errnoCode(e));
+  }
+  try {
+    try {
+      writeAll(fd, Buffer.from(text));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    syncDir(path.dirname(file));
+  } catch (e) {
+    fs.rmSync(file, { force: true });
+    throw new StateWriteError(file, 'write', errnoCode(e));
+  }
+}
+
+/**
+ * Appends one journal record and fsyncs it (a new journal's name too). The record starts on its own line even after
+ * a torn last line from a crash (else it would be glued to it and lost). If the record cannot be made durable it is
+ * cut off again, so a reader never sees a record whose writer was told it failed (a commit that is being undone);
+ * throws StateWriteError naming the journal.
+ */
 export function appendJournal(txDir: string, record: Record<string, unknown>): void {
   const file = path.join(txDir, 'journal');
-  const created = !fs.existsSync(file);
-  const fd = fs.openSync(file, 'a', 0o600);
+  const line = JSON.stringify({ at: new Date().toISOString(), ...record }) + '\n';
+  let fd: number;
+  let created: boolean;
   try {
-    fs.writeSync(fd, JSON.stringify({ at: new Date().toISOString(), ...record }) + '\n');
+    created = !fs.existsSync(file);
+    fd = fs.openSync(file, 'a+', 0o600);
+  } catch (e) {
+    throw new StateWriteError(file, `record "${String(record.step)}" in the journal`, errnoCode(e));
+  }
+  let size = -1;
+  try {
+    size = fs.fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    const torn = size > 0 && fs.readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+    writeAll(fd, Buffer.from(torn ? '\n' + line : line));
     fs.fsyncSync(fd);
+    if (created) syncDir(txDir); // a new journal's name is durable too, not only its bytes
+  } catch (e) {
+    try {
+      if (size >= 0) fs.ftruncateSync(fd, size);
+    } catch {
+      /* the record may stay: it is all or nothing on the next read */
+    }
+    throw new StateWriteError(file, `record "${String(record.step)}" in the journal`, errnoCode(e));
   } finally {
     fs.closeSync(fd);
   }
-  if (created) syncDir(txDir); // a new journal's name is durable too, not only its bytes
 }
 
 /**
