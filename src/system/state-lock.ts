@@ -102,8 +102,13 @@ export function acquireLock(dir: string, command: string): () => void {
     throw e;
   }
   const mine: LockInfo = { pid: process.pid, command, since: new Date().toISOString() };
-  fs.ftruncateSync(fd, 0);
-  fs.writeSync(fd, JSON.stringify(mine), 0);
+  try {
+    fs.ftruncateSync(fd, 0);
+    fs.writeSync(fd, JSON.stringify(mine), 0);
+  } catch {
+    // Only names the holder in others' busy message; the kernel's lock is held regardless. A full or failing disk
+    // fails the backup next, with its own one line.
+  }
   heldHere.add(dir);
   let released = false;
   return () => {
@@ -112,6 +117,8 @@ export function acquireLock(dir: string, command: string): () => void {
     heldHere.delete(dir);
     try {
       fs.ftruncateSync(fd, 0); // the name goes with the lock: a busy message never names a finished holder
+    } catch {
+      // best effort: a stale name with a dead pid reads as "starting", and blocks nothing
     } finally {
       fs.closeSync(fd); // closing our description releases the flock
     }

@@ -13,7 +13,7 @@ test('folder, backup and every journal record are durable before the host change
   const r = inSandbox(`
     const trace = fs.mkdtempSync('/tmp/tune-order-') + '/trace';
     const set = ['--set', 'net.core.somaxconn=5000', '--set', 'net.ipv4.tcp_fin_timeout=33'];
-    const calls = 'trace=execve,mkdir,openat,write,fsync,rename,unlink';
+    const calls = 'trace=execve,mkdir,openat,write,fsync,rename,unlink,ftruncate';
     const run = spawnSync('strace', ['-f', '-qq', '-y', '-o', trace, '-e', calls, process.execPath, BIN, 'apply', ...set, '--yes'], { encoding: 'utf8' });
     out.status = run.status;
     out.stderr = run.stderr;
@@ -62,8 +62,14 @@ test('folder, backup and every journal record are durable before the host change
   assert.ok(at('temporary fsynced', on('fsync', tmp)) < rename);
   const dirSync = at('fsync /etc/sysctl.d', on('fsync', '/etc/sysctl.d'), rename);
   assert.ok(dirSync < at('the file record', on('write', journal), rename));
-  // The commit record is durable before the lock goes.
-  const unlock = at('lock removed', on('unlink', '/var/lib/tune/lock'));
+  // The commit record is durable before the lock goes (released by truncating the holder's name, then closing).
+  const unlock =
+    calls
+      .map((c, k) => (on('ftruncate', '/var/lib/tune/lock')(c) ? k : -1))
+      .filter((k) => k >= 0)
+      .pop() ?? -1;
+  assert.ok(unlock > 0, 'the lock is released');
+  assert.ok(!calls.some(on('unlink', '/var/lib/tune/lock')), 'the lock file is never unlinked');
   const commit =
     calls
       .map((c, k) => (on('write', journal)(c) ? k : -1))
