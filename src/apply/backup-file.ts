@@ -4,10 +4,10 @@
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
 import { JsonField, jsonSyntaxProblem, ShapeMismatch } from '../core/json-shape.js';
-import { ownablePathProblem } from '../core/owned-path.js';
-import { parseSysctlKey } from '../core/sysctl-key.js';
-import { MAX_VALUE_LENGTH } from '../core/value-validation.js';
-import { isTransactionId, readStateFile, sha256, transactionDir } from '../system/state-dir.js';
+import { ownablePathProblem } from '../core/plan/owned-path.js';
+import { parseSysctlKey } from '../core/sysctl/sysctl-key.js';
+import { MAX_VALUE_LENGTH } from '../core/sysctl/value-validation.js';
+import { isTransactionId, readStateFile, sha256, transactionDir } from '../system/state/state-dir.js';
 import type { Backup, FileState, HostState, RuntimeSetting } from './transaction.js';
 
 /** Where transaction `id` keeps its backup. */

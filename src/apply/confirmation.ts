@@ -2,8 +2,8 @@
 // the detached watchdog (which outlives the terminal or SSH session) or by the apply still waiting on a terminal,
 // whichever takes the lock first. A confirmation after the deadline is refused: it would claim a change that is gone.
 import { UserError } from '../core/errors.js';
-import { appendJournal, transactionDir } from '../system/state-dir.js';
-import { acquireLock, LockBusy } from '../system/state-lock.js';
+import { appendJournal, transactionDir } from '../system/state/state-dir.js';
+import { acquireLock, LockBusy } from '../system/state/state-lock.js';
 import { readHistory } from './history.js';
 import { rollbackTo, type HostContext } from './operations.js';
 import { clearPending, deadlinePassed, readPending, writePending } from './pending.js';

@@ -1,7 +1,7 @@
 // Transaction history from the state directory: what each did and how it ended.
 import { UserError } from '../core/errors.js';
-import { listTransactions, readJournal, readStateFile, transactionDir } from '../system/state-dir.js';
-import { lockHeldByAnother } from '../system/state-lock.js';
+import { listTransactions, readJournal, readStateFile, transactionDir } from '../system/state/state-dir.js';
+import { lockHeldByAnother } from '../system/state/state-lock.js';
 import { backupPath, parseBackup } from './backup-file.js';
 import { readPending } from './pending.js';
 

@@ -1,11 +1,11 @@
 // What a decision assumed about the host (runtime values, file bytes) and where the host differs from it now.
 // Every transaction re-reads these under the lock, so nothing is decided on a view the host has outrun.
 import { UserError } from '../core/errors.js';
-import type { SysctlKey } from '../core/sysctl-key.js';
-import { normalizeValue, sameValue } from '../core/sysctl-value.js';
-import { readExact } from '../system/atomic-file.js';
-import { confinedPath } from '../system/host-root.js';
-import { readSysctl } from '../system/proc-sys.js';
+import type { SysctlKey } from '../core/sysctl/sysctl-key.js';
+import { normalizeValue, sameValue } from '../core/sysctl/sysctl-value.js';
+import { readExact } from '../system/files/atomic-file.js';
+import { confinedPath } from '../system/files/host-root.js';
+import { readSysctl } from '../system/proc/proc-sys.js';
 
 /** Runtime values (null: the key does not exist) and file bytes (null: absent) a decision was made from. */
 export interface ExpectedState {

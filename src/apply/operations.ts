@@ -1,15 +1,15 @@
 // The things that change a host, all through runTransaction: apply a plan, roll back to a point (or reset), recover
 // from an interrupted transaction. Each re-reads the host under the lock and refuses when it has outrun the review.
-import { modelBoot } from '../core/boot-precedence.js';
+import { modelBoot } from '../core/boot/boot-precedence.js';
 import { UserError } from '../core/errors.js';
-import type { Plan } from '../core/planner.js';
-import { normalizeValue, sameValue } from '../core/sysctl-value.js';
-import { orderWrites } from '../core/write-order.js';
-import { readConfigFiles } from '../system/sysctl-config-files.js';
-import { removeStaleTemporaries } from '../system/atomic-file.js';
-import { confinedPath } from '../system/host-root.js';
-import { appendJournal, transactionDir } from '../system/state-dir.js';
-import { acquireLock } from '../system/state-lock.js';
+import type { Plan } from '../core/plan/planner.js';
+import { normalizeValue, sameValue } from '../core/sysctl/sysctl-value.js';
+import { orderWrites } from '../core/plan/write-order.js';
+import { readConfigFiles } from '../system/config/sysctl-config-files.js';
+import { removeStaleTemporaries } from '../system/files/atomic-file.js';
+import { confinedPath } from '../system/files/host-root.js';
+import { appendJournal, transactionDir } from '../system/state/state-dir.js';
+import { acquireLock } from '../system/state/state-lock.js';
 import { clearPending, deadlinePassed, readPending, writePending } from './pending.js';
 import { findInterrupted, readHistory, type HistoryEntry } from './history.js';
 import {

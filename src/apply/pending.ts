@@ -1,10 +1,10 @@
 // The pending confirmation of an `apply --confirm-within` (pending-confirmation.json in the state directory): which
 // transaction waits, until when, and the watchdog that enforces the deadline.
 import path = require('node:path');
-import { writeExact } from '../system/atomic-file.js';
+import { writeExact } from '../system/files/atomic-file.js';
 import { UserError } from '../core/errors.js';
 import { JsonField, jsonSyntaxProblem, ShapeMismatch } from '../core/json-shape.js';
-import { isTransactionId, readStateFile } from '../system/state-dir.js';
+import { isTransactionId, readStateFile } from '../system/state/state-dir.js';
 
 export interface PendingConfirmation {
   id: string;

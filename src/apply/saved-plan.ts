@@ -3,9 +3,9 @@
 // plan executed is the fresh one; nothing in the file is written as it stands).
 import { UserError } from '../core/errors.js';
 import { jsonSyntaxProblem, ShapeMismatch } from '../core/json-shape.js';
-import { checkPlanShape } from '../core/plan-shape.js';
-import { PLAN_SCHEMA_VERSION, type Plan } from '../core/planner.js';
-import { readErrorText, readRegular, UnreadableFile } from '../system/safe-read.js';
+import { checkPlanShape } from '../core/plan/plan-shape.js';
+import { PLAN_SCHEMA_VERSION, type Plan } from '../core/plan/planner.js';
+import { readErrorText, readRegular, UnreadableFile } from '../system/files/safe-read.js';
 
 const MAX_PLAN_BYTES = 16 * 1024 * 1024;
 

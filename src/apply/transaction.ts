@@ -4,11 +4,11 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
-import type { SysctlKey } from '../core/sysctl-key.js';
-import { removeStaleTemporaries, writeExact } from '../system/atomic-file.js';
-import { confinedPath } from '../system/host-root.js';
-import { writeSysctl } from '../system/proc-sys-write.js';
-import { acquireLock } from '../system/state-lock.js';
+import type { SysctlKey } from '../core/sysctl/sysctl-key.js';
+import { removeStaleTemporaries, writeExact } from '../system/files/atomic-file.js';
+import { confinedPath } from '../system/files/host-root.js';
+import { writeSysctl } from '../system/proc/proc-sys-write.js';
+import { acquireLock } from '../system/state/state-lock.js';
 import { testHook } from '../system/test-hooks.js';
 import {
   appendJournal,
@@ -18,8 +18,8 @@ import {
   sha256,
   StateWriteError,
   writeDurable,
-} from '../system/state-dir.js';
-import { normalizeValue } from '../core/sysctl-value.js';
+} from '../system/state/state-dir.js';
+import { normalizeValue } from '../core/sysctl/sysctl-value.js';
 import { findInterrupted } from './history.js';
 import { readHostFile, readRuntime } from './host-state.js';
 

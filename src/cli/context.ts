@@ -1,8 +1,8 @@
 // Side effects enter through one small context, with real defaults; tests run the built binary with their own env.
 import fs = require('node:fs');
 import { ReportedFailure, UserError } from '../core/errors.js';
-import { terminalSafe } from '../core/terminal-safe.js';
-import { ansiStyle, plainStyle, type Style } from '../core/text-style.js';
+import { terminalSafe } from '../core/text/terminal-safe.js';
+import { ansiStyle, plainStyle, type Style } from '../core/text/text-style.js';
 import { EXIT } from './exit-codes.js';
 
 export interface CliContext {

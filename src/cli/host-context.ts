@@ -2,7 +2,7 @@
 import os = require('node:os');
 import type { HostContext } from '../apply/operations.js';
 import { UserError } from '../core/errors.js';
-import { DEFAULT_STATE_DIR } from '../system/state-dir.js';
+import { DEFAULT_STATE_DIR } from '../system/state/state-dir.js';
 import type { CliContext } from './context.js';
 
 /** --state-dir, else TUNE_STATE_DIR, else /var/lib/tune; the user is the sudo caller when there is one. */

@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { findInterrupted } from '../apply/history.js';
 import { deadlinePassed, readPending } from '../apply/pending.js';
-import { DEFAULT_STATE_DIR } from '../system/state-dir.js';
+import { DEFAULT_STATE_DIR } from '../system/state/state-dir.js';
 import { ReportedFailure, UserError } from '../core/errors.js';
 import { applyCommand } from './commands/apply.js';
 import { checkCommand } from './commands/check.js';

@@ -1,7 +1,7 @@
 // The interactive review for apply and rollback: choose changes, acknowledge each warning, confirm. Loaded only
 // when a terminal asks (plan and --help never load the prompt library).
-import type { Plan } from '../core/planner.js';
-import { normalizeValue } from '../core/sysctl-value.js';
+import type { Plan } from '../core/plan/planner.js';
+import { normalizeValue } from '../core/sysctl/sysctl-value.js';
 
 export class PromptAborted extends Error {}
 

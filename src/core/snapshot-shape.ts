@@ -3,7 +3,7 @@
 // field, never a crash deep in a rule. Unknown extra fields are allowed: fields are only ever added within a version.
 import { JsonField } from './json-shape.js';
 import type { ConfigFile, Environment, Listener, RuntimeValue, Snapshot } from './snapshot.js';
-import { parseSysctlKey } from './sysctl-key.js';
+import { parseSysctlKey } from './sysctl/sysctl-key.js';
 
 /** Returns `data` as a Snapshot, or throws ShapeMismatch at the first field that is not what `tune snapshot` writes. */
 export function checkSnapshotShape(data: unknown): Snapshot {

@@ -1,12 +1,12 @@
 // Builds a Snapshot from a live host or a fixture root: the read layer's single entry point.
-import { ENVIRONMENT_KEYS } from '../core/evidence-keys.js';
-import { knownKeys } from '../core/key-catalog.js';
+import { ENVIRONMENT_KEYS } from '../core/plan/evidence-keys.js';
+import { knownKeys } from '../core/sysctl/key-catalog.js';
 import { SNAPSHOT_SCHEMA_VERSION, type RuntimeValue, type Snapshot } from '../core/snapshot.js';
-import type { SysctlKey } from '../core/sysctl-key.js';
-import { readHostText } from './host-root.js';
-import { listSysctlKeys, readSysctl } from './proc-sys.js';
-import { readConfigFiles } from './sysctl-config-files.js';
-import { probeEnvironment, probeListeners } from './environment-probes.js';
+import type { SysctlKey } from '../core/sysctl/sysctl-key.js';
+import { readHostText } from './files/host-root.js';
+import { listSysctlKeys, readSysctl } from './proc/proc-sys.js';
+import { readConfigFiles } from './config/sysctl-config-files.js';
+import { probeEnvironment, probeListeners } from './probes/environment-probes.js';
 
 export interface SnapshotOptions {
   root: string;

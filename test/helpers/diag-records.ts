@@ -1,6 +1,6 @@
 // Builds the binary records native/tcp-diag.c writes (its header documents the layout) from the same row specs the
 // /proc/net/tcp text helpers take, so both sources can be fed the same sockets.
-import { DIAG_RECORD_SIZE } from '../../src/core/diag-record-decoder.js';
+import { DIAG_RECORD_SIZE } from '../../src/core/diagnose/diag-record-decoder.js';
 import type { RowSpec } from './tcp-rows.js';
 
 function addressBytes(address: string, family: 4 | 6): number[] {

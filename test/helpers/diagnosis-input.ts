@@ -1,6 +1,6 @@
 // A DiagnosisInput around a census with neutral defaults, so each test states only what it is about.
-import type { DiagnosisInput } from '../../src/core/diagnosis.js';
-import type { SocketCensus } from '../../src/core/socket-census.js';
+import type { DiagnosisInput } from '../../src/core/diagnose/diagnosis.js';
+import type { SocketCensus } from '../../src/core/diagnose/socket-census.js';
 
 export function diagnosisInput(census: SocketCensus, o: Partial<DiagnosisInput> = {}): DiagnosisInput {
   return {

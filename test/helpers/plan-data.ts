@@ -1,8 +1,8 @@
 // Plans from plain data: a snapshot and settings, through the real resolver, rules and planner.
-import { DEFAULT_OWNED_FILE } from '../../src/core/owned-file.js';
-import { planTuning, type Plan } from '../../src/core/planner.js';
-import { resolveRequest } from '../../src/core/profile-resolver.js';
-import { parseProfile } from '../../src/core/profile.js';
+import { DEFAULT_OWNED_FILE } from '../../src/core/plan/owned-file.js';
+import { planTuning, type Plan } from '../../src/core/plan/planner.js';
+import { resolveRequest } from '../../src/core/plan/profile-resolver.js';
+import { parseProfile } from '../../src/core/plan/profile.js';
 import { allRules } from '../../src/core/rules/index.js';
 import type { Snapshot } from '../../src/core/snapshot.js';
 

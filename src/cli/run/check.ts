@@ -1,7 +1,7 @@
 // `tune check`: a Monitoring Plugins check. Every failure, usage errors included, is UNKNOWN (3) with one line.
 import { ReportedFailure, UserError } from '../../core/errors.js';
-import { monitoringMetrics } from '../../core/monitoring-metrics.js';
-import { evaluateCheck, parseThresholds } from '../../core/nagios-check.js';
+import { monitoringMetrics } from '../../core/monitor/monitoring-metrics.js';
+import { evaluateCheck, parseThresholds } from '../../core/monitor/nagios-check.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { readDiagnosis, type DiagnoseFlags } from './diagnose.js';

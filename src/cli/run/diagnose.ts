@@ -1,7 +1,7 @@
 // `tune diagnose`: read the socket tables once (or twice for rates) and report causes and fixes.
-import { diagnose, type DiagnosisReport } from '../../core/diagnosis.js';
-import { renderDiagnosis } from '../../core/render-diagnosis.js';
-import { gatherDiagnosisInput, type TableSourceChoice } from '../../system/diagnosis-reader.js';
+import { diagnose, type DiagnosisReport } from '../../core/diagnose/diagnosis.js';
+import { renderDiagnosis } from '../../core/diagnose/render-diagnosis.js';
+import { gatherDiagnosisInput, type TableSourceChoice } from '../../system/sockets/diagnosis-reader.js';
 import type { CliContext } from '../context.js';
 import { numberFlag } from '../options.js';
 import { EXIT } from '../exit-codes.js';

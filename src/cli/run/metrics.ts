@@ -1,8 +1,8 @@
 // `tune metrics`: Prometheus text exposition, to stdout or atomically to a file for node_exporter's textfile collector.
 import path = require('node:path');
 import { UserError } from '../../core/errors.js';
-import { renderPrometheus } from '../../core/prometheus-metrics.js';
-import { writeExact } from '../../system/atomic-file.js';
+import { renderPrometheus } from '../../core/monitor/prometheus-metrics.js';
+import { writeExact } from '../../system/files/atomic-file.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { readDiagnosis, type DiagnoseFlags } from './diagnose.js';

@@ -1,14 +1,14 @@
 // `tune plan`: read (live or snapshot), resolve profiles, decide, render. Writes nothing.
 import { UserError } from '../../core/errors.js';
-import { evidenceKeys } from '../../core/evidence-keys.js';
-import { DEFAULT_OWNED_FILE } from '../../core/owned-file.js';
-import { ownablePathProblem } from '../../core/owned-path.js';
-import { planTuning, type Plan } from '../../core/planner.js';
-import { resolveRequest } from '../../core/profile-resolver.js';
-import { renderPlan } from '../../core/render-plan.js';
+import { evidenceKeys } from '../../core/plan/evidence-keys.js';
+import { DEFAULT_OWNED_FILE } from '../../core/plan/owned-file.js';
+import { ownablePathProblem } from '../../core/plan/owned-path.js';
+import { planTuning, type Plan } from '../../core/plan/planner.js';
+import { resolveRequest } from '../../core/plan/profile-resolver.js';
+import { renderPlan } from '../../core/plan/render-plan.js';
 import { allRules } from '../../core/rules/index.js';
-import { createProfileLoader } from '../../system/profile-store.js';
-import { readSnapshotFile } from '../../system/snapshot-file.js';
+import { createProfileLoader } from '../../system/config/profile-store.js';
+import { readSnapshotFile } from '../../system/config/snapshot-file.js';
 import { readSnapshot } from '../../system/snapshot-reader.js';
 import type { CliContext } from '../context.js';
 import { ownedFileFlag } from '../options.js';

@@ -1,7 +1,7 @@
 // `tune profiles` and `tune profiles show NAME`: what each profile sets, why, and where each value came from.
-import { resolveRequest } from '../../core/profile-resolver.js';
-import { renderTable } from '../../core/text-table.js';
-import { createProfileLoader, listProfiles } from '../../system/profile-store.js';
+import { resolveRequest } from '../../core/plan/profile-resolver.js';
+import { renderTable } from '../../core/text/text-table.js';
+import { createProfileLoader, listProfiles } from '../../system/config/profile-store.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 

@@ -1,6 +1,6 @@
 // `tune snapshot`: capture the host as versioned JSON for offline plans and change reviews.
 import { formatSnapshotJson } from '../../core/snapshot.js';
-import { writeSnapshotFile } from '../../system/snapshot-file.js';
+import { writeSnapshotFile } from '../../system/config/snapshot-file.js';
 import { readSnapshot } from '../../system/snapshot-reader.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';

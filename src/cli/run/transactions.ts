@@ -12,13 +12,13 @@ import {
 import { readPending } from '../../apply/pending.js';
 import { StaleState } from '../../apply/host-state.js';
 import { ReportedFailure, UserError } from '../../core/errors.js';
-import { excerpt } from '../../core/excerpt.js';
-import { diffOwnedFile } from '../../core/owned-file.js';
-import { normalizeValue } from '../../core/sysctl-value.js';
-import { renderTable } from '../../core/text-table.js';
+import { excerpt } from '../../core/text/excerpt.js';
+import { diffOwnedFile } from '../../core/plan/owned-file.js';
+import { normalizeValue } from '../../core/sysctl/sysctl-value.js';
+import { renderTable } from '../../core/text/text-table.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { isTransactionId } from '../../system/state-dir.js';
+import { isTransactionId } from '../../system/state/state-dir.js';
 import { hostContext } from '../host-context.js';
 
 interface StateFlags {

@@ -1,9 +1,9 @@
 // `tune verify`: is what the owned file sets in effect now, and will it still be after a reboot? Writes nothing.
 import path = require('node:path');
-import { DEFAULT_OWNED_FILE } from '../../core/owned-file.js';
-import { renderTable, type Cell } from '../../core/text-table.js';
-import { describeKey, verifyOwnedFile, type BootWinner, type VerifyReport } from '../../core/verify-report.js';
-import { readVerifyInput } from '../../system/verify-reader.js';
+import { DEFAULT_OWNED_FILE } from '../../core/plan/owned-file.js';
+import { renderTable, type Cell } from '../../core/text/text-table.js';
+import { describeKey, verifyOwnedFile, type BootWinner, type VerifyReport } from '../../core/boot/verify-report.js';
+import { readVerifyInput } from '../../system/config/verify-reader.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { ownedFileFlag } from '../options.js';

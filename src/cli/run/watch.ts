@@ -1,6 +1,6 @@
 // `tune watch`: a live view that redraws every --interval seconds; bounded by --count (required off a terminal).
 import { UserError } from '../../core/errors.js';
-import { renderDiagnosis } from '../../core/render-diagnosis.js';
+import { renderDiagnosis } from '../../core/diagnose/render-diagnosis.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { numberFlag } from '../options.js';

@@ -1,6 +1,6 @@
 // What happens at the next boot: shadowed assignments, loaders that disagree, broken lines in other files.
-import { keySpec } from '../key-catalog.js';
-import { parseSysctlConf } from '../sysctl-conf.js';
+import { keySpec } from '../sysctl/key-catalog.js';
+import { parseSysctlConf } from '../sysctl/sysctl-conf.js';
 import type { Rule, RuleHit } from './rule.js';
 
 const LOADERS = ['systemd', 'procps'] as const;

@@ -1,7 +1,7 @@
 // `>N` / `<N` and the next boot: a runtime value nothing persists is named, and a line boot does not need is explained.
-import { bootSource, type BoundTarget } from '../bound-target.js';
-import { KERNEL_DEFAULT_KEYS } from '../kernel-defaults.js';
-import { normalizeValue, sameValue } from '../sysctl-value.js';
+import { bootSource, type BoundTarget } from '../boot/bound-target.js';
+import { KERNEL_DEFAULT_KEYS } from '../sysctl/kernel-defaults.js';
+import { normalizeValue, sameValue } from '../sysctl/sysctl-value.js';
 import type { PlannedKey, Rule, RuleContext } from './rule.js';
 
 /** Planned `>N`/`<N` keys tune can write here, with the bound decision. */

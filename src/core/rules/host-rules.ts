@@ -1,6 +1,6 @@
 // Host-wide limits and roles: file handle limits and ip_forward.
 import { currentValue, effectiveInts, whenPlanned, type Rule } from './rule.js';
-import { intTokens } from '../sysctl-value.js';
+import { intTokens } from '../sysctl/sysctl-value.js';
 
 export const hostRules: Rule[] = [
   {

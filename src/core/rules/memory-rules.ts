@@ -1,5 +1,5 @@
 // TCP memory: tcp_mem is in pages and global; the tcp_mem/rmem/wmem triples must be ordered.
-import { intTokens } from '../sysctl-value.js';
+import { intTokens } from '../sysctl/sysctl-value.js';
 import { whenPlanned, type Rule } from './rule.js';
 
 /** A rule that refuses a min/middle/max triple the kernel would accept unordered. */

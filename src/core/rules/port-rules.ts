@@ -1,5 +1,5 @@
 // The ephemeral port range against unprivileged ports, listeners, parity; reserved ports merge, never replace.
-import { parsePortList } from '../port-list.js';
+import { parsePortList } from '../sysctl/port-list.js';
 import {
   effectiveInt,
   effectiveInts,

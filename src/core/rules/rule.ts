@@ -1,12 +1,12 @@
 // The rule model: stable id, severity, a message that says why and what to do instead, and the evidence used.
-import type { BootModel } from '../boot-precedence.js';
-import type { BoundTarget } from '../bound-target.js';
-import type { KernelDefaults } from '../kernel-defaults.js';
-import type { KernelVersion } from '../kernel-version.js';
-import type { SettingOrigin } from '../profile-resolver.js';
-import type { SettingOp } from '../profile.js';
+import type { BootModel } from '../boot/boot-precedence.js';
+import type { BoundTarget } from '../boot/bound-target.js';
+import type { KernelDefaults } from '../sysctl/kernel-defaults.js';
+import type { KernelVersion } from '../sysctl/kernel-version.js';
+import type { SettingOrigin } from '../plan/profile-resolver.js';
+import type { SettingOp } from '../plan/profile.js';
 import type { Snapshot } from '../snapshot.js';
-import { intTokens } from '../sysctl-value.js';
+import { intTokens } from '../sysctl/sysctl-value.js';
 
 export type Severity = 'refuse' | 'warn' | 'info';
 export type Evidence = Record<string, string | number | boolean | null>;

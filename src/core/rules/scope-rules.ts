@@ -1,7 +1,7 @@
 // Keys that are absent, read-only, global (host-wide) or module-dependent must be reported, never silently failed.
-import { keySpec } from '../key-catalog.js';
-import { kernelAtLeast } from '../kernel-version.js';
-import { intTokens } from '../sysctl-value.js';
+import { keySpec } from '../sysctl/key-catalog.js';
+import { kernelAtLeast } from '../sysctl/kernel-version.js';
+import { intTokens } from '../sysctl/sysctl-value.js';
 import { currentValue, effectiveInt, type Rule, type RuleHit } from './rule.js';
 
 export const scopeRules: Rule[] = [

@@ -1,7 +1,7 @@
 // TIME_WAIT folklore and its facts: tw_recycle is gone, fin_timeout is not TIME_WAIT, tw_reuse is client-side only.
-import { KERNEL_DEFAULT_KEYS } from '../kernel-defaults.js';
-import { kernelAtLeast } from '../kernel-version.js';
-import { intTokens } from '../sysctl-value.js';
+import { KERNEL_DEFAULT_KEYS } from '../sysctl/kernel-defaults.js';
+import { kernelAtLeast } from '../sysctl/kernel-version.js';
+import { intTokens } from '../sysctl/sysctl-value.js';
 import { currentValue, effectiveInt, whenPlanned, type Rule } from './rule.js';
 
 const RECYCLE = 'net.ipv4.tcp_tw_recycle';
