@@ -12,11 +12,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { makeFixtureRoot } from '../helpers/fixture-root.js';
-import { runCli, runCliAsync, ruleBreaks, treeSha256 } from '../helpers/hostile.js';
-import { KERNEL_PRESETS } from '../helpers/kernel-presets.js';
-import { inSandbox, skipUnlessRoot } from '../helpers/netns-driver.js';
-import { TUNE_BIN } from '../helpers/repo.js';
+import { makeFixtureRoot } from '../../helpers/fixture-root.js';
+import { runCli, runCliAsync, ruleBreaks, treeSha256 } from '../../helpers/hostile.js';
+import { KERNEL_PRESETS } from '../../helpers/kernel-presets.js';
+import { inSandbox, skipUnlessRoot } from '../../helpers/netns-driver.js';
+import { TUNE_BIN } from '../../helpers/repo.js';
 
 /** One case's private tree: `root` (a fixture laid out like /), `state` (a state directory), inputs in `dir`. */
 interface Ctx {

@@ -7,8 +7,8 @@
 // scripts/fault-matrix.mjs` runs them all, and reset too.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runFaultMatrix } from '../helpers/fault-matrix.js';
-import { skipUnlessStrace } from '../helpers/strace-trace.js';
+import { runFaultMatrix } from '../../helpers/fault-matrix.js';
+import { skipUnlessStrace } from '../../helpers/strace-trace.js';
 
 const CI_SUBSET =
   '--kill --scenario apply,rollback,recover --stride rollback=3,recover=2 --unlocked-stride 4 --follow-up distinct'.split(

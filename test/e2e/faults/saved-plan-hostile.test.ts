@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { SANDBOX, TUNE_BIN } from '../helpers/repo.js';
+import { SANDBOX, TUNE_BIN } from '../../helpers/repo.js';
 
 const skip = process.getuid?.() !== 0 && 'needs root (unshare)';
 

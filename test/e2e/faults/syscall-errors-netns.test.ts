@@ -9,8 +9,8 @@
 // and every fourth before the lock; `node scripts/fault-matrix.mjs` runs every error on every call, and reset too.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runFaultMatrix } from '../helpers/fault-matrix.js';
-import { skipUnlessStrace } from '../helpers/strace-trace.js';
+import { runFaultMatrix } from '../../helpers/fault-matrix.js';
+import { skipUnlessStrace } from '../../helpers/strace-trace.js';
 
 const CI_SUBSET =
   '--errors --alternate-errors --scenario apply,rollback,recover --stride rollback=2,recover=2 --unlocked-stride 4 --follow-up distinct'.split(

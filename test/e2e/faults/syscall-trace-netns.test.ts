@@ -4,8 +4,8 @@
 // recorded as "key absent").
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inSandbox, oneLine, type Run } from '../helpers/netns-driver.js';
-import { mainThreadCalls, skipUnlessStrace, type TracedCall } from '../helpers/strace-trace.js';
+import { inSandbox, oneLine, type Run } from '../../helpers/netns-driver.js';
+import { mainThreadCalls, skipUnlessStrace, type TracedCall } from '../../helpers/strace-trace.js';
 
 const OWNED = '/etc/sysctl.d/99-tune.conf';
 
