@@ -17,7 +17,7 @@
 // with --no-short-builtin-calls: otherwise V8 sometimes (depending on where ASLR put its code range) remaps its
 // builtins at start-up, two openat calls more, and every later N shifts. A fault that still hits another call than
 // the point's is run again (counted in the report as a retry). `read` is not faulted here: the event loop's reads of
-// its wake-up fd make read numbers vary (test/e2e/syscall-trace-netns.test.ts fails one read with -P instead).
+// its wake-up fd make read numbers vary (test/e2e/faults/syscall-trace-netns.test.ts fails one read with -P instead).
 //
 // Usage (root; runs its workers in scripts/netns-sandbox; needs `npm run build`):
 //   node scripts/fault-matrix.mjs [--kill] [--errors] [--scenario apply,rollback,recover,reset]
