@@ -303,12 +303,12 @@ function describe(st, s) {
 /**
  * Runs the scenario's command from its start state with `inject` on call N of the point's syscall, and returns the
  * run and the trace line that was hit, or null (a problem is recorded) when the N-th call was not the point's. A run
- * whose N-th call is another one is tried again, also at N+1 and N-1 (up to 8 times; each retry is counted):
+ * whose N-th call is another one is tried again, also at N±1 to N±4 (up to 18 times; each retry is counted):
  * main-thread call numbers are almost always the same from run to run, not always. The lock is taken through
  * flock(1), and libuv writes to its signal pipe from whichever thread the kernel gives that child's SIGCHLD: when it is
- * the main thread, every later `write` is numbered one higher.
+ * the main thread, every later `write` is numbered one higher (and its wake-up eventfd may be written there too).
  */
-const OFFSETS = [0, 1, -1, 0, 1, -1, 2, -2];
+const OFFSETS = [0, 1, -1, 2, -2, 0, 1, -1, 3, -3, 2, -2, 0, 4, -4, 1, -1, 0];
 function faultRun(s, p, inject, label, result) {
   for (let attempt = 1; ; attempt++) {
     restoreHost(s.base);
@@ -447,11 +447,14 @@ function runMatrix(o) {
     const kills = s.points.filter((p) => KILL_SYSCALLS.includes(p.sc));
     const allErrs = errorCases(s.points, false);
     const errs = o.alternateErrors ? errorCases(s.points, true) : allErrs;
-    // Every `stride`-th point under the lock, every `unlockedStride`-th before it (planning reads: all alike).
+    // Every `stride`-th point under the lock, every `unlockedStride`-th before it (planning reads: all alike), and
+    // always the last three (the commit record's write and fsync): a subset must see the new state too.
     const pick = (list) => {
       let locked = 0;
       let unlocked = 0;
-      return list.filter((x) => ((x.p ?? x).locked ? locked++ % stride : unlocked++ % o.unlockedStride) === 0);
+      return list.filter(
+        (x, i) => i >= list.length - 3 || ((x.p ?? x).locked ? locked++ % stride : unlocked++ % o.unlockedStride) === 0,
+      );
     };
     const mine = (list) => (o.worker ? list.filter((_, i) => i % o.worker[1] === o.worker[0]) : list);
     const shared = { opts: o, followed, followUps: { run: 0, skipped: 0 } };
