@@ -3,7 +3,7 @@
 // line, every file one tune may own, every file's bytes matching their checksum. A version-1 backup (one file) is read as version 2.
 import path = require('node:path');
 import { UserError } from '../core/errors.js';
-import { JsonField, jsonSyntaxProblem, ShapeMismatch } from '../core/json-shape.js';
+import { JsonField, parseChecked } from '../core/json-shape.js';
 import { ownablePathProblem } from '../core/plan/owned-path.js';
 import { parseSysctlKey } from '../core/sysctl/sysctl-key.js';
 import { MAX_VALUE_LENGTH } from '../core/sysctl/value-validation.js';
@@ -81,18 +81,7 @@ export function parseBackup(text: string, id: string, file: string): Backup {
   const bad = (why: string): never => {
     throw new UserError(`backup of transaction ${id} is not one tune wrote: ${why}`, { file }, 1);
   };
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    return bad(`not valid JSON (${jsonSyntaxProblem(e, text)})`);
-  }
-  try {
-    return checkBackupShape(data);
-  } catch (e) {
-    if (e instanceof ShapeMismatch) return bad(e.message);
-    throw e;
-  }
+  return parseChecked(text, checkBackupShape, bad);
 }
 
 /** The backup of transaction `id`, checked before it can steer a write. */

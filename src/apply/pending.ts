@@ -3,7 +3,7 @@
 import path = require('node:path');
 import { writeExact } from '../system/files/atomic-file.js';
 import { UserError } from '../core/errors.js';
-import { JsonField, jsonSyntaxProblem, ShapeMismatch } from '../core/json-shape.js';
+import { JsonField, parseChecked } from '../core/json-shape.js';
 import { isTransactionId, readStateFile } from '../system/state/state-dir.js';
 
 export interface PendingConfirmation {
@@ -26,28 +26,23 @@ export function readPending(stateDir: string): PendingConfirmation | null {
   const bad = (why: string): never => {
     throw new UserError(`not a pending confirmation tune wrote: ${why}`, { file }, 1);
   };
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    return bad(`not valid JSON (${jsonSyntaxProblem(e, text)})`);
-  }
-  try {
-    const f = new JsonField(data);
-    const id = f.field('id').string();
-    if (!isTransactionId(id)) f.field('id').fail('a transaction id');
-    const deadline = f.field('deadline').string();
-    if (Number.isNaN(Date.parse(deadline))) f.field('deadline').fail('a date and time');
-    return {
-      id,
-      deadline,
-      watchdogPid: f.field('watchdogPid').nullable((v) => v.number({ min: 1, whole: true })),
-      root: f.field('root').string(),
-    };
-  } catch (e) {
-    if (e instanceof ShapeMismatch) return bad(e.message);
-    throw e;
-  }
+  return parseChecked(
+    text,
+    (data: unknown) => {
+      const f = new JsonField(data);
+      const id = f.field('id').string();
+      if (!isTransactionId(id)) f.field('id').fail('a transaction id');
+      const deadline = f.field('deadline').string();
+      if (Number.isNaN(Date.parse(deadline))) f.field('deadline').fail('a date and time');
+      return {
+        id,
+        deadline,
+        watchdogPid: f.field('watchdogPid').nullable((v) => v.number({ min: 1, whole: true })),
+        root: f.field('root').string(),
+      };
+    },
+    bad,
+  );
 }
 
 /** Records (durably) that `p.id` waits for confirmation until `p.deadline`. */

@@ -2,7 +2,7 @@
 // field by field, then its request is planned again on this host and only an identical outcome is executed (the
 // plan executed is the fresh one; nothing in the file is written as it stands).
 import { UserError } from '../core/errors.js';
-import { jsonSyntaxProblem, ShapeMismatch } from '../core/json-shape.js';
+import { parseChecked } from '../core/json-shape.js';
 import { checkPlanShape } from '../core/plan/plan-shape.js';
 import { PLAN_SCHEMA_VERSION, type Plan } from '../core/plan/planner.js';
 import { readErrorText, readRegular, UnreadableFile } from '../system/files/safe-read.js';
@@ -33,21 +33,16 @@ export function readSavedPlan(file: string): Plan {
   const bad = (why: string): never => {
     throw new UserError(`not a tune plan (the output of \`tune plan --json\`): ${why}`, { file });
   };
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    return bad(`not valid JSON (${jsonSyntaxProblem(e, text)})`);
-  }
-  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (data !== null && typeof data === 'object' && !Array.isArray(data) && version !== PLAN_SCHEMA_VERSION)
-    bad(`schemaVersion is ${JSON.stringify(version) ?? 'missing'}, not ${PLAN_SCHEMA_VERSION}`);
-  try {
-    return checkPlanShape(data);
-  } catch (e) {
-    if (e instanceof ShapeMismatch) return bad(e.message);
-    throw e;
-  }
+  return parseChecked(
+    text,
+    (data) => {
+      const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+      if (data !== null && typeof data === 'object' && !Array.isArray(data) && version !== PLAN_SCHEMA_VERSION)
+        bad(`schemaVersion is ${JSON.stringify(version) ?? 'missing'}, not ${PLAN_SCHEMA_VERSION}`);
+      return checkPlanShape(data);
+    },
+    bad,
+  );
 }
 
 /** The request to replay on this host. */

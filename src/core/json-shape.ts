@@ -138,3 +138,22 @@ export function jsonSyntaxProblem(e: unknown, text: string): string {
   if (/end of JSON input/i.test(message)) return 'the text ends early';
   return 'syntax error';
 }
+
+/**
+ * Parses untrusted JSON text and checks its shape with `check`; a syntax error or a shape mismatch goes to `bad`
+ * (which throws the caller's one-line error) with the reason, never with the text.
+ */
+export function parseChecked<T>(text: string, check: (data: unknown) => T, bad: (why: string) => never): T {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return bad(`not valid JSON (${jsonSyntaxProblem(e, text)})`);
+  }
+  try {
+    return check(data);
+  } catch (e) {
+    if (e instanceof ShapeMismatch) return bad(e.message);
+    throw e;
+  }
+}

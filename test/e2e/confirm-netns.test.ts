@@ -2,23 +2,17 @@
 // confirm, when the watchdog cannot act) rolls it back; a confirmation after the deadline exits 1.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inSandbox, oneLine, skipUnlessRoot as skip, type HostState, type Run } from '../helpers/netns-driver.js';
+import {
+  appliedId,
+  type HistoryRow,
+  inSandbox,
+  oneLine,
+  skipUnlessRoot as skip,
+  type HostState,
+  type Run,
+} from '../helpers/netns-driver.js';
 
-interface Entry {
-  id: string;
-  kind: string;
-  state: string;
-  of: string | null;
-  trigger: string | null;
-  undoes: string[];
-  undoneBy: string | null;
-}
-
-const appliedId = (run: Run): string => {
-  const m = /Applied transaction (\S+):/.exec(run.stdout);
-  assert.ok(m, `no "Applied transaction" in ${JSON.stringify(run)}`);
-  return m[1] ?? '';
-};
+type Entry = HistoryRow;
 
 /** Applies somaxconn=5000 with --confirm-within SECONDS and reads the pending record (watchdog pid, deadline). */
 const pendingApply = (seconds: number) => `

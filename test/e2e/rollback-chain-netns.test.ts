@@ -11,19 +11,10 @@ import {
   skipUnlessRoot as skip,
   type HostState,
   type Run,
+  type HistoryRow,
 } from '../helpers/netns-driver.js';
 
-interface Entry {
-  id: string;
-  kind: string;
-  state: string;
-  committed: boolean;
-  of: string | null;
-  undoes: string[];
-  undoneBy: string | null;
-  trigger: string | null;
-  files: string[];
-}
+type Entry = HistoryRow;
 
 const OWNED = '/etc/sysctl.d/99-tune.conf';
 const EXTRA = '/etc/sysctl.d/98-extra.conf';

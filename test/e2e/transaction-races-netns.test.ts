@@ -10,21 +10,11 @@ import {
   skipUnlessRoot as skip,
   type HostState,
   type Run,
+  appliedId,
+  type HistoryRow,
 } from '../helpers/netns-driver.js';
 
-interface Entry {
-  id: string;
-  kind: string;
-  state: string;
-  committed: boolean;
-  undoes: string[];
-}
-
-const appliedId = (run: Run): string => {
-  const m = /Applied transaction (\S+):/.exec(run.stdout);
-  assert.ok(m, `no "Applied transaction" in ${JSON.stringify(run)}`);
-  return m[1] ?? '';
-};
+type Entry = HistoryRow;
 
 test('an apply that planned first but commits last gets the later id; a bare rollback undoes it', { skip }, () => {
   const r = inSandbox(`

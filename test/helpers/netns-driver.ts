@@ -135,3 +135,23 @@ export function listed(stdout: string): string[] {
     .map((l) => /^ {2}(\d{8}T\d{6}Z-\d{6}) /.exec(l)?.[1])
     .filter((id): id is string => id !== undefined);
 }
+
+/** One row of `tune history --json` as the scenarios read it (docs/json.md). */
+export interface HistoryRow {
+  id: string;
+  kind: string;
+  state: string;
+  committed: boolean;
+  of: string | null;
+  undoes: string[];
+  undoneBy: string | null;
+  trigger: string | null;
+  files: string[];
+}
+
+/** The id an apply printed (`Applied transaction ID: ...`), asserting it printed one. */
+export function appliedId(run: Run): string {
+  const m = /Applied transaction (\S+):/.exec(run.stdout);
+  assert.ok(m, `no "Applied transaction" in ${JSON.stringify(run)}`);
+  return m[1] ?? '';
+}
