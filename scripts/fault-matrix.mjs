@@ -200,15 +200,22 @@ function traced(straceArgs, args) {
   fs.rmSync(traceFile, { force: true });
   const node = [process.execPath, '--no-short-builtin-calls', BIN];
   // A fault that lands on one of libuv's own writes (the signal pipe or wake-up eventfd of flock(1)'s spawn) can leave
-  // tune waiting forever for a child it never hears of: after 20 s strace is SIGKILLed, which kills its tracee too
-  // (strace seizes with PTRACE_O_EXITKILL; SIGTERM would only detach it), and the run counts as a miss.
-  const r = spawnSync('strace', ['-qq', '-y', '-o', traceFile, ...straceArgs, ...node, ...args], {
+  // tune waiting forever for a child it never hears of. strace runs in its own session (setsid), so after 20 s the
+  // whole group is SIGKILLed: killing strace alone leaves its tracee running. The run then counts as a miss.
+  const r = spawnSync('setsid', ['strace', '-qq', '-y', '-o', traceFile, ...straceArgs, ...node, ...args], {
     cwd: REPO,
     encoding: 'utf8',
     timeout: 20_000,
     killSignal: 'SIGKILL',
   });
   if (r.error && r.error.code !== 'ETIMEDOUT') throw r.error;
+  if (r.error) {
+    try {
+      process.kill(-r.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
   const lines = fs.existsSync(traceFile) ? fs.readFileSync(traceFile, 'utf8').split('\n').filter(Boolean) : [];
   return { run: { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr }, lines };
 }
