@@ -123,9 +123,15 @@ export function findInterrupted(stateDir: string): string | undefined {
   let checkedLock = false;
   for (let i = ids.length - 1; i >= 0; i--) {
     const id = ids[i] ?? '';
-    if (journalState(readJournal(transactionDir(stateDir, id))) !== 'interrupted') continue;
-    // The newest open one may be another process's transaction, still running; an older one cannot be.
-    if (!checkedLock && (checkedLock = true) && lockHeldByAnother(stateDir)) continue;
+    const open = () => journalState(readJournal(transactionDir(stateDir, id))) === 'interrupted';
+    if (!open()) continue;
+    if (!checkedLock) {
+      checkedLock = true;
+      // The newest open one may be another process's transaction, still running; an older one cannot be.
+      if (lockHeldByAnother(stateDir)) continue;
+      // Its process may have committed and released the lock between the two reads: open after a free lock is a crash.
+      if (!open()) continue;
+    }
     return id;
   }
   return undefined;
