@@ -1,21 +1,31 @@
-// Which assignment wins at boot, under systemd-sysctl and under procps `sysctl --system` (sysctl-d-facts.md §1.1).
+// What each boot loader does at boot, step by step: the files it reads, the settings it keeps, the writes it makes in
+// its own order, what the kernel does with each write, and so the value each key has afterwards and the file:line
+// that decided it. systemd-sysctl 252 and procps 4.0.2 `sysctl --system` (sysctl-d-facts.md, checked table).
 import type { ConfigFile } from '../snapshot.js';
-import { parseSysctlConf, type ConfLine } from '../sysctl/sysctl-conf.js';
-import { keyToProcPath, type SysctlKey } from '../sysctl/sysctl-key.js';
+import { kernelWrite, type KernelState } from '../sysctl/kernel-write.js';
+import { keyToProcPath, procPathToKey, type SysctlKey } from '../sysctl/sysctl-key.js';
+import { valueTokens } from '../sysctl/sysctl-value.js';
+import { byteCompare, loadOrder } from './loader-files.js';
+import { readLoaderLines, type BootLoader, type LoaderSetting } from './loader-lines.js';
+import { pathGlobMatcher } from './path-glob.js';
 
-export type BootLoader = 'systemd' | 'procps';
+export type { BootLoader } from './loader-lines.js';
+export { loadOrder, PROCPS_DIRS, SYSCTL_CONF, SYSTEMD_DIRS } from './loader-files.js';
 
-/** The assignment that sets a key at boot. */
+/** The write that left a key's value at boot. */
 export interface BootAssignment {
+  /** The value the key holds afterwards as the kernel reads it back (tokens joined by one space). */
   value: string;
+  /** The assigned text as written in the file. */
+  text: string;
   file: string;
   line: number;
   ignoreFailure: boolean;
-  /** Position in the loader's write sequence (writes happen in this order). */
+  /** Position in the loader's write sequence. */
   order: number;
 }
 
-/** A line in a loaded file that the loader will complain about. */
+/** A line in a loaded file that the loader will complain about and skip. */
 export interface ConfigProblem {
   file: string;
   line: number;
@@ -23,91 +33,197 @@ export interface ConfigProblem {
   why: string;
 }
 
-/** What a loader does at boot: the files it reads in order, the final value per key, and bad lines. */
+export type WriteResult = 'accepted' | 'rejected' | 'absent' | 'unreachable' | 'unknown';
+
+/** One write the loader makes, in order, and what became of it. */
+export interface BootWrite {
+  order: number;
+  /** The key written; null when the setting names no file under /proc/sys. */
+  key: string | null;
+  file: string;
+  line: number;
+  /** The value text the loader writes. */
+  text: string;
+  ignoreFailure: boolean;
+  /** The glob pattern that produced this write, when it came from one. */
+  pattern?: string;
+  result: WriteResult;
+  /** For a write that did not land: the errno and why. */
+  errno?: string;
+  why?: string;
+  /** The key's value after the write, when known. */
+  value?: string;
+}
+
+/** What a loader does at boot. */
 export interface BootModel {
   loader: BootLoader;
   files: string[];
+  writes: BootWrite[];
+  /** Per key, the write that decided its value; keys no write changed keep what the kernel had (its default). */
   assignments: Map<string, BootAssignment>;
   problems: ConfigProblem[];
 }
 
-export const SYSTEMD_DIRS = ['/etc/sysctl.d', '/run/sysctl.d', '/usr/local/lib/sysctl.d', '/usr/lib/sysctl.d'];
-export const PROCPS_DIRS = [...SYSTEMD_DIRS, '/lib/sysctl.d'];
-export const SYSCTL_CONF = '/etc/sysctl.conf';
-
-/** The files a loader reads, in application order: first directory wins per basename, then byte-order sort. */
-export function loadOrder(files: ConfigFile[], loader: BootLoader): ConfigFile[] {
-  const dirs = loader === 'systemd' ? SYSTEMD_DIRS : PROCPS_DIRS;
-  const chosen = new Map<string, ConfigFile>();
-  for (const dir of dirs) {
-    for (const f of files) {
-      if (f.dir !== dir || !f.name.endsWith('.conf') || chosen.has(f.name)) continue;
-      if (loader === 'systemd' && f.name.startsWith('.')) continue;
-      chosen.set(f.name, f);
-    }
-  }
-  const ordered = [...chosen.values()].sort((a, b) => byteCompare(a.name, b.name));
-  if (loader === 'procps') {
-    const conf = files.find((f) => f.path === SYSCTL_CONF && f.target !== '/dev/null');
-    if (conf && conf.content !== undefined) ordered.push(conf);
-  }
-  return ordered;
+/** What the simulation needs to know about the host besides its files. */
+export interface BootEnv {
+  /** Whether a key exists on this kernel; undefined when unknown (a write is then assumed to reach it). */
+  exists?: (key: string) => boolean | undefined;
+  /** Keys glob patterns are expanded over (with the asked keys). */
+  globKeys?: Iterable<string>;
+  /** Values the kernel holds before the loader runs (boot defaults); the port pair's defaults are built in. */
+  initial?: Record<string, string>;
+  hz?: number;
+  initialNetns?: boolean | null;
+  congestion?: KernelState['congestion'];
 }
 
-/** Models one loader over the config files, for the keys asked about (globs expand over those keys). */
-export function modelBoot(files: ConfigFile[], loader: BootLoader, keys: Iterable<string>): BootModel {
+/** The port pair's boot defaults (since 4.11): each write is checked against the other's value at that moment. */
+export const BOOT_DEFAULTS: Record<string, string> = {
+  'net.ipv4.ip_local_port_range': '32768 60999',
+  'net.ipv4.ip_unprivileged_port_start': '1024',
+};
+
+interface Planned {
+  setting: LoaderSetting;
+  file: string;
+  /** A concrete path for a glob match. */
+  path: string | null;
+  pattern?: string;
+}
+
+/** Models one loader over the config files; globs expand over `keys` and `env.globKeys`. */
+export function modelBoot(
+  files: ConfigFile[],
+  loader: BootLoader,
+  keys: Iterable<string>,
+  env: BootEnv = {},
+): BootModel {
   const ordered = loadOrder(files, loader);
-  const parsed = ordered.map((f) => ({ file: f, lines: parseSysctlConf(f.content ?? '') }));
-  const explicit = new Set<string>();
-  for (const { lines } of parsed) for (const l of lines) if (l.kind !== 'invalid' && !l.glob) explicit.add(l.key);
-  const keyList = [...keys];
-  const assignments = new Map<string, BootAssignment>();
   const problems: ConfigProblem[] = [];
-  let order = 0;
-  const assign = (key: string, l: Extract<ConfLine, { kind: 'assign' }>, file: string): void => {
-    const prev = assignments.get(key);
-    // systemd keeps one entry per key: an identical re-assignment keeps its first position; procps writes every line.
-    if (loader === 'systemd' && prev && prev.value === l.value) {
-      prev.ignoreFailure ||= l.ignoreFailure;
+  const read: { file: string; settings: LoaderSetting[] }[] = [];
+  for (const f of ordered) {
+    const lines = readLoaderLines(loader, f.content ?? '');
+    for (const p of lines.problems) problems.push({ file: f.path, ...p });
+    read.push({ file: f.path, settings: lines.settings });
+  }
+  const universe = [...new Set([...keys, ...(env.globKeys ?? [])])].map((k) => keyToProcPath(k as SysctlKey));
+  const plan = loader === 'systemd' ? systemdWrites(read, universe) : procpsWrites(read, universe);
+  const { writes, assignments } = runWrites(plan, env);
+  return { loader, files: ordered.map((f) => f.path), writes, assignments, problems };
+}
+
+/**
+ * systemd: one entry per normalised key in an ordered map. A later different value (or a `-key` exclusion) moves the
+ * entry to its position; an identical one keeps the first position. Globs are entries of their pattern string,
+ * expanded when applied, skipping keys that have an entry of their own.
+ */
+function systemdWrites(read: { file: string; settings: LoaderSetting[] }[], universe: string[]): Planned[] {
+  const map = new Map<string, { setting: LoaderSetting; file: string }>();
+  for (const { file, settings } of read) {
+    for (const s of settings) {
+      const prev = map.get(s.id);
+      if (prev && prev.setting.kind === 'assign' && s.kind === 'assign' && prev.setting.value === s.value) {
+        if (s.ignoreFailure && !prev.setting.ignoreFailure) prev.setting = { ...prev.setting, ignoreFailure: true };
+        continue;
+      }
+      map.delete(s.id);
+      map.set(s.id, { setting: s, file });
+    }
+  }
+  const out: Planned[] = [];
+  for (const { setting, file } of map.values()) {
+    if (setting.kind === 'exclude') continue;
+    if (!setting.glob) {
+      out.push({ setting, file, path: setting.path });
+      continue;
+    }
+    for (const path of expand(setting.id, universe)) if (!map.has(path)) out.push({ setting, file, path, pattern: setting.text });
+  }
+  return out;
+}
+
+/**
+ * procps: every assignment in file order. A glob writes each match unless some setting anywhere names the same
+ * path (compared as written: procps does not simplify paths).
+ */
+function procpsWrites(read: { file: string; settings: LoaderSetting[] }[], universe: string[]): Planned[] {
+  const all = read.flatMap(({ file, settings }) => settings.map((setting) => ({ setting, file })));
+  const ids = new Set(all.map((a) => a.setting.id));
+  const out: Planned[] = [];
+  for (const { setting, file } of all) {
+    if (setting.kind === 'exclude') continue;
+    if (!setting.glob) {
+      out.push({ setting, file, path: setting.path });
+      continue;
+    }
+    const raw = setting.id.split('/');
+    for (const path of expand(setting.id, universe)) {
+      // glob(3) keeps the pattern's literal separators: `/net//x/*` yields `/net//x/a`.
+      const segs = path.split('/');
+      let j = 0;
+      const asWritten = raw.map((p) => (p === '' || p === '.' ? p : (segs[j++] ?? p))).join('/');
+      if (!ids.has(asWritten)) out.push({ setting, file, path, pattern: setting.text });
+    }
+  }
+  return out;
+}
+
+/** The known paths a glob pattern matches, sorted as glob(3) returns them. */
+function expand(pattern: string, universe: string[]): string[] {
+  const simple = pattern
+    .split('/')
+    .filter((p) => p !== '' && p !== '.')
+    .join('/');
+  const matches = pathGlobMatcher(simple);
+  return [...new Set(universe.filter(matches))].sort(byteCompare);
+}
+
+function runWrites(plan: Planned[], env: BootEnv): Pick<BootModel, 'writes' | 'assignments'> {
+  const state: KernelState = {
+    values: new Map(Object.entries({ ...BOOT_DEFAULTS, ...(env.initial ?? {}) }).map(([k, v]) => [k, norm(v)])),
+    hz: env.hz ?? 250,
+    initialNetns: env.initialNetns ?? null,
+    congestion: env.congestion ?? { available: null, allowed: null },
+  };
+  const writes: BootWrite[] = [];
+  const assignments = new Map<string, BootAssignment>();
+  plan.forEach((p, order) => {
+    const s = p.setting;
+    const base = {
+      order,
+      file: p.file,
+      line: s.line,
+      text: s.value,
+      ignoreFailure: s.ignoreFailure,
+      ...(p.pattern !== undefined ? { pattern: p.pattern } : {}),
+    };
+    if (p.path === null) {
+      writes.push({ ...base, key: null, result: 'unreachable', why: s.unreachable ?? 'names no file under /proc/sys' });
       return;
     }
-    assignments.set(key, { value: l.value, file, line: l.line, ignoreFailure: l.ignoreFailure, order: order++ });
-  };
-  for (const { file, lines } of parsed) {
-    for (const l of lines) {
-      if (l.kind === 'invalid') problems.push({ file: file.path, line: l.line, text: l.text, why: l.why });
-      else if (l.kind === 'assign' && !l.glob) assign(l.key, l, file.path);
-      else if (l.kind === 'assign') {
-        const re = globToRegExp(l.key);
-        for (const k of keyList)
-          if (!explicit.has(k) && re.test(keyToProcPath(k as SysctlKey))) assign(k, l, file.path);
-      }
+    const key = procPathToKey(p.path);
+    if (env.exists?.(key) === false || p.path === '') {
+      writes.push({ ...base, key, result: 'absent', errno: 'ENOENT', why: 'the key does not exist on this kernel' });
+      return;
     }
-  }
-  return { loader, files: ordered.map((f) => f.path), assignments, problems };
+    const o = kernelWrite(key, s.value, state);
+    const w: BootWrite = { ...base, key, result: o.result };
+    if (o.result === 'rejected') Object.assign(w, { errno: o.errno, why: o.why });
+    if (o.result === 'unknown') w.why = o.why;
+    const changed = o.result !== 'rejected' || o.value !== undefined;
+    if (changed) {
+      if (o.value === undefined) state.values.delete(key);
+      else state.values.set(key, o.value);
+      if (o.value !== undefined) w.value = o.value;
+      const value = o.value ?? norm(s.value);
+      assignments.set(key, { value, text: s.value, file: p.file, line: s.line, ignoreFailure: s.ignoreFailure, order });
+    }
+    writes.push(w);
+  });
+  return { writes, assignments };
 }
 
-function globToRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] ?? '';
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end === -1) re += '\\[';
-      else {
-        re += `[${pattern
-          .slice(i + 1, end)
-          .replace(/^!/, '^')
-          .replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-function byteCompare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+function norm(v: string): string {
+  return valueTokens(v).join(' ');
 }

@@ -1,4 +1,5 @@
 // The planner: pure. The same Snapshot (live or from a file) and request always give the same Plan.
+import { bootEnvOf } from '../boot/boot-env.js';
 import { modelBoot, type BootModel } from '../boot/boot-precedence.js';
 import { planBound } from '../boot/bound-target.js';
 import { kernelDefaults } from '../sysctl/kernel-defaults.js';
@@ -252,7 +253,8 @@ function bootModels(
     };
     files = [...files.filter((f) => f.path !== ownedPath), owned];
   }
-  return { systemd: modelBoot(files, 'systemd', keys), procps: modelBoot(files, 'procps', keys) };
+  const env = bootEnvOf(snapshot);
+  return { systemd: modelBoot(files, 'systemd', keys, env), procps: modelBoot(files, 'procps', keys, env) };
 }
 
 function bootValue(model: BootModel, key: string): BootValue | null {

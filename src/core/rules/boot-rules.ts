@@ -81,11 +81,11 @@ export const bootRules: Rule[] = [
     check: (ctx) =>
       [...ctx.planned.keys()].flatMap((key) => {
         const a = ctx.boot.before.systemd.assignments.get(key) ?? ctx.boot.before.procps.assignments.get(key);
-        if (!a || !/\s[#;]/.test(a.value)) return [];
+        if (!a || !/\s[#;]/.test(a.text)) return [];
         return [
           {
             key,
-            message: `${a.file}:${a.line} sets "${a.value}": the comment is part of the value (sysctl.d has no inline comments), so the kernel may reject it at boot.`,
+            message: `${a.file}:${a.line} sets "${a.text}": the comment is part of the value (sysctl.d has no inline comments), so the kernel may reject it at boot.`,
             evidence: { file: a.file, line: a.line },
           },
         ];

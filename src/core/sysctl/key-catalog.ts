@@ -113,6 +113,11 @@ const SPECS: KeySpec[] = [
     shape: { kind: 'string', pattern: /^[\w -]*$/, describe: 'names' },
     scope: 'netns',
   },
+  {
+    key: 'net.ipv4.tcp_allowed_congestion_control',
+    shape: { kind: 'string', pattern: /^[\w -]*$/, describe: 'names' },
+    scope: 'global',
+  },
   { key: 'net.ipv4.tcp_ehash_entries', shape: { kind: 'int' }, scope: 'netns', since: '6.1' },
   { key: 'net.ipv4.ip_forward', shape: bool, scope: 'netns' },
   { key: 'net.ipv4.tcp_slow_start_after_idle', shape: bool, scope: 'netns' },

@@ -56,8 +56,8 @@ test('same basename in several directories: the first directory wins (/etc > /ru
   });
   assert.deepEqual(r, { systemd: '32@/etc/sysctl.d/50-same.conf:1', procps: '32@/etc/sysctl.d/50-same.conf:1' });
   assert.equal(
-    both({ '/run/sysctl.d/55-ru.conf': `${K}=1111`, '/usr/lib/sysctl.d/55-ru.conf': `${K}=2222` }).systemd,
-    '1111@/run/sysctl.d/55-ru.conf:1',
+    both({ '/run/sysctl.d/55-ru.conf': `${K}=11`, '/usr/lib/sysctl.d/55-ru.conf': `${K}=22` }).systemd,
+    '11@/run/sysctl.d/55-ru.conf:1',
   );
   assert.equal(
     both({ '/usr/local/lib/sysctl.d/20-local.conf': `${K}=3`, '/usr/lib/sysctl.d/20-local.conf': `${K}=4` }).procps,
