@@ -109,7 +109,7 @@ export function modelBoot(
   }
   const universe = [...new Set([...keys, ...(env.globKeys ?? [])])].map((k) => keyToProcPath(k as SysctlKey));
   const plan = loader === 'systemd' ? systemdWrites(read, universe) : procpsWrites(read, universe);
-  const { writes, assignments } = runWrites(plan, env);
+  const { writes, assignments } = runWrites(plan, env, universe.map(procPathToKey));
   return { loader, files: ordered.map((f) => f.path), writes, assignments, problems };
 }
 
@@ -157,8 +157,12 @@ function procpsWrites(read: { file: string; settings: LoaderSetting[] }[], unive
       out.push({ setting, file, path: setting.path });
       continue;
     }
-    const raw = setting.id.split('/');
-    for (const path of expand(setting.id, universe)) {
+    // glibc glob(3) with a trailing separator: a wildcard in the last component then matches directories only (so
+    // never a key), but a literal last component is returned as found, without the separator.
+    const trailing = setting.id.endsWith('/');
+    const raw = setting.id.replace(/\/+$/, '').split('/');
+    const matches = trailing && GLOB_CHARS.test(raw[raw.length - 1] ?? '') ? [] : expand(setting.id, universe);
+    for (const path of matches) {
       // glob(3) keeps the pattern's literal separators: `/net//x/*` yields `/net//x/a`.
       const segs = path.split('/');
       let j = 0;
@@ -168,6 +172,8 @@ function procpsWrites(read: { file: string; settings: LoaderSetting[] }[], unive
   }
   return out;
 }
+
+const GLOB_CHARS = /[*?[]/;
 
 /** The known paths a glob pattern matches, sorted as glob(3) returns them. */
 function expand(pattern: string, universe: string[]): string[] {
@@ -179,7 +185,10 @@ function expand(pattern: string, universe: string[]): string[] {
   return [...new Set(universe.filter(matches))].sort(byteCompare);
 }
 
-function runWrites(plan: Planned[], env: BootEnv): Pick<BootModel, 'writes' | 'assignments'> {
+/** net.ipv4.conf.<interface>.<name>: `default` is copied to each interface whose own value was never written. */
+const IPV4_CONF = /^net\.ipv4\.conf\.([^.]+)\.([^.]+)$/;
+
+function runWrites(plan: Planned[], env: BootEnv, universe: string[]): Pick<BootModel, 'writes' | 'assignments'> {
   const state: KernelState = {
     values: new Map(Object.entries({ ...BOOT_DEFAULTS, ...(env.initial ?? {}) }).map(([k, v]) => [k, norm(v)])),
     hz: env.hz ?? 250,
@@ -188,6 +197,8 @@ function runWrites(plan: Planned[], env: BootEnv): Pick<BootModel, 'writes' | 'a
   };
   const writes: BootWrite[] = [];
   const assignments = new Map<string, BootAssignment>();
+  // devinet_conf_proc marks an interface's value as set by any write to it, even one the kernel refuses.
+  const explicit = new Set<string>();
   plan.forEach((p, order) => {
     const s = p.setting;
     const base = {
@@ -208,6 +219,7 @@ function runWrites(plan: Planned[], env: BootEnv): Pick<BootModel, 'writes' | 'a
       return;
     }
     const o = kernelWrite(key, s.value, state);
+    explicit.add(key);
     const w: BootWrite = { ...base, key, result: o.result };
     if (o.result === 'rejected') Object.assign(w, { errno: o.errno, why: o.why });
     if (o.result === 'unknown') w.why = o.why;
@@ -217,7 +229,17 @@ function runWrites(plan: Planned[], env: BootEnv): Pick<BootModel, 'writes' | 'a
       else state.values.set(key, o.value);
       if (o.value !== undefined) w.value = o.value;
       const value = o.value ?? norm(s.value);
-      assignments.set(key, { value, text: s.value, file: p.file, line: s.line, ignoreFailure: s.ignoreFailure, order });
+      const decided = { text: s.value, file: p.file, line: s.line, ignoreFailure: s.ignoreFailure, order };
+      assignments.set(key, { value, ...decided });
+      const conf = IPV4_CONF.exec(key);
+      if (conf?.[1] === 'default')
+        for (const k of universe) {
+          const other = IPV4_CONF.exec(k);
+          if (!other || other[2] !== conf[2] || ['all', 'default'].includes(other[1] ?? '') || explicit.has(k)) continue;
+          if (o.value === undefined) state.values.delete(k);
+          else state.values.set(k, o.value);
+          assignments.set(k, { value, ...decided });
+        }
     }
     writes.push(w);
   });
