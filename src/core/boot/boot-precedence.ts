@@ -38,7 +38,7 @@ export type WriteResult = 'accepted' | 'rejected' | 'absent' | 'unreachable' | '
 /** One write the loader makes, in order, and what became of it. */
 export interface BootWrite {
   order: number;
-  /** The key written; null when the setting names no file under /proc/sys. */
+  /** The key written (for an unreachable write, the key it was meant for); null when it names none. */
   key: string | null;
   file: string;
   line: number;
@@ -210,7 +210,13 @@ function runWrites(plan: Planned[], env: BootEnv, universe: string[]): Pick<Boot
       ...(p.pattern !== undefined ? { pattern: p.pattern } : {}),
     };
     if (p.path === null) {
-      writes.push({ ...base, key: null, result: 'unreachable', why: s.unreachable ?? 'names no file under /proc/sys' });
+      const meant = s.id.split('/').filter((x) => x !== '' && x !== '.' && x !== '..').join('/');
+      writes.push({
+        ...base,
+        key: meant === '' ? null : procPathToKey(meant),
+        result: 'unreachable',
+        why: s.unreachable ?? 'names no file under /proc/sys',
+      });
       return;
     }
     const key = procPathToKey(p.path);

@@ -104,7 +104,11 @@ function verifyKey(input: VerifyInput, key: string, rawValue: string, line: numb
     const model = input.boot[loader];
     const win = model.assignments.get(key);
     boot[loader] = win ? { value: normalizeValue(win.value), file: win.file, line: win.line } : null;
-    const why = bootProblem(model, win, input.file, fileValue);
+    const own = [...model.writes].reverse().find((w) => w.key === key && w.file === input.file);
+    const refused = own && own.result !== 'accepted' && own.result !== 'unknown';
+    const why = refused
+      ? `${input.file}:${own.line} does not take effect at boot (${own.errno ? `${own.errno}: ` : ''}${own.why})`
+      : bootProblem(model, win, input.file, fileValue);
     if (why) problems.push(`${loader}: ${why}`);
   }
   return { key, line, fileValue, runtime, runtimeState: rt.state, boot, agree: problems.length === 0, problems };

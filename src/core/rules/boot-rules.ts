@@ -1,6 +1,8 @@
 // What happens at the next boot: shadowed assignments, loaders that disagree, broken lines in other files.
 import { keySpec } from '../sysctl/key-catalog.js';
 import { parseSysctlConf } from '../sysctl/sysctl-conf.js';
+import { sameValue } from '../sysctl/sysctl-value.js';
+import { excerpt } from '../text/excerpt.js';
 import type { Rule, RuleHit } from './rule.js';
 
 const LOADERS = ['systemd', 'procps'] as const;
@@ -18,7 +20,10 @@ export const bootRules: Rule[] = [
           const model = ctx.boot.after[loader];
           if (!model.files.includes(ctx.ownedFile.path)) continue;
           const win = model.assignments.get(l.key);
-          if (win && win.file !== ctx.ownedFile.path && win.value.trim() !== l.value.trim())
+          // Only a later write that lands overrides the owned file; a refused owned line is BOOT_WRITE_REJECTED's.
+          const own = [...model.writes].reverse().find((w) => w.key === l.key && w.file === ctx.ownedFile.path);
+          const ownLanded = own !== undefined && own.result !== 'rejected' && own.result !== 'absent';
+          if (win && ownLanded && win.order > own.order && win.file !== ctx.ownedFile.path && !sameValue(win.value, l.value))
             hits.push({
               key: l.key,
               message: `at boot ${loader === 'systemd' ? 'systemd-sysctl' : 'sysctl --system'} applies ${win.file}:${win.line} (${l.key} = ${win.value}) after ${ctx.ownedFile.path}, so the value reverts at the next boot. Remove that line or choose a later --file name.`,
@@ -50,7 +55,7 @@ export const bootRules: Rule[] = [
         const a = ctx.boot.before.systemd.assignments.get(key);
         const b = ctx.boot.before.procps.assignments.get(key);
         if ((a?.value ?? null) === (b?.value ?? null)) return [];
-        const show = (x: typeof a) => (x ? `${x.value} (${x.file}:${x.line})` : 'not set');
+        const show = (x: typeof a) => (x ? `${x.value} (${x.file}:${x.line})` : 'the kernel default');
         return [
           {
             key,
@@ -69,7 +74,7 @@ export const bootRules: Rule[] = [
       return LOADERS.flatMap((l) => ctx.boot.before[l].problems)
         .filter((p) => !seen.has(`${p.file}:${p.line}`) && seen.add(`${p.file}:${p.line}`))
         .map((p) => ({
-          message: `${p.file}:${p.line}: ${p.why}: "${p.text}"`,
+          message: `${p.file}:${p.line}: ${p.why}: "${excerpt(p.text, 60)}"`,
           evidence: { file: p.file, line: p.line },
         }));
     },

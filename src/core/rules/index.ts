@@ -1,5 +1,6 @@
 // Every safety rule, in the order their findings are listed.
 import { bootRules } from './boot-rules.js';
+import { bootWriteRules } from './boot-write-rules.js';
 import { boundRules } from './bound-rules.js';
 import { hostRules } from './host-rules.js';
 import { memoryRules } from './memory-rules.js';
@@ -18,4 +19,5 @@ export const allRules: Rule[] = [
   ...hostRules,
   ...boundRules,
   ...bootRules,
+  ...bootWriteRules,
 ];

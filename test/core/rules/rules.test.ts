@@ -255,6 +255,28 @@ const cases: Case[] = [
     },
   },
   {
+    rule: 'BOOT_WRITE_REJECTED',
+    fires: {
+      snap: { config: { '/etc/sysctl.d/x.conf': 'net.ipv4.tcp_syn_retries = 200' } },
+      sets: ['net.ipv4.tcp_syn_retries=5'],
+    },
+    quiet: {
+      snap: { config: { '/etc/sysctl.d/x.conf': 'net.ipv4.tcp_syn_retries = 0x7' } },
+      sets: ['net.ipv4.tcp_syn_retries=5'],
+    },
+  },
+  {
+    rule: 'BOOT_KEY_UNREACHABLE',
+    fires: {
+      snap: { config: { '/etc/sysctl.d/x.conf': 'net.ipv4.tcp_fin_timeout. = 30' } },
+      sets: ['net.ipv4.tcp_fin_timeout=30'],
+    },
+    quiet: {
+      snap: { config: { '/etc/sysctl.d/x.conf': '/net/ipv4/tcp_fin_timeout = 30' } },
+      sets: ['net.ipv4.tcp_fin_timeout=30'],
+    },
+  },
+  {
     rule: 'OWNED_FILE_KEY_DROPPED',
     fires: {
       snap: { config: { '/etc/sysctl.d/99-tune.conf': 'net.ipv4.tcp_fin_timeout = 30' } },
