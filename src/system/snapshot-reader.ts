@@ -5,6 +5,7 @@ import { SNAPSHOT_SCHEMA_VERSION, type RuntimeValue, type Snapshot } from '../co
 import type { SysctlKey } from '../core/sysctl/sysctl-key.js';
 import { readHostText } from './files/host-root.js';
 import { listSysctlKeys, readSysctl } from './proc/proc-sys.js';
+import { keysNamedByConfig } from './config/config-keys.js';
 import { readConfigFiles } from './config/sysctl-config-files.js';
 import { probeEnvironment, probeListeners } from './probes/environment-probes.js';
 
@@ -20,13 +21,18 @@ export interface SnapshotOptions {
 /** Reads the host (or the tree under root) into a Snapshot. Never writes. */
 export async function readSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   const listeners = probeListeners(opts.root);
-  const keys = new Set<string>([...(opts.keys ?? knownKeys()), ...ENVIRONMENT_KEYS]);
+  const config = readConfigFiles(opts.root);
+  // The keys the configuration names too, so the boot model knows which exist and what globs match.
+  const keys = new Set<string>([
+    ...(opts.keys ?? knownKeys()),
+    ...ENVIRONMENT_KEYS,
+    ...keysNamedByConfig(opts.root, config),
+  ]);
   if (opts.all) for (const k of listSysctlKeys(opts.root, ['net', 'vm', 'fs.file-max', 'fs.nr_open'])) keys.add(k);
   const sysctl: Record<string, RuntimeValue> = {};
   for (const k of [...keys].sort()) sysctl[k] = readSysctl(opts.root, k as SysctlKey);
   const release = readHostText(opts.root, '/proc/sys/kernel/osrelease').text?.trim() ?? 'unknown';
   const hostname = readHostText(opts.root, '/proc/sys/kernel/hostname').text?.trim() ?? 'unknown';
-  const config = readConfigFiles(opts.root);
   const env = probeEnvironment(opts.root, sysctl['net.ipv4.ip_forward']?.value, await listeners);
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,

@@ -14,7 +14,14 @@ import { readConfigFiles } from '../../src/system/config/sysctl-config-files.js'
 import { skipUnlessRoot } from '../helpers/netns-driver.js';
 import { systemdSysctl, type LoaderRunInput, type LoaderRunOutput } from '../helpers/real-loaders.js';
 import { SANDBOX } from '../helpers/repo.js';
-import { describeTree, generateTree, shrinkCandidates, TREE_KEYS, writeTree, type Tree } from '../helpers/sysctl-tree.js';
+import {
+  describeTree,
+  generateTree,
+  shrinkCandidates,
+  TREE_KEYS,
+  writeTree,
+  type Tree,
+} from '../helpers/sysctl-tree.js';
 
 const COUNT = Number(process.env.BOOT_DIFF_TREES ?? 200);
 const SEED = Number(process.env.BOOT_DIFF_SEED ?? 1);
@@ -60,7 +67,9 @@ function predict(tree: Tree, real: LoaderRunOutput): Outcome {
     if (!fs.existsSync(path.join(root, 'etc/sysctl.conf'))) fs.writeFileSync(path.join(root, 'etc/sysctl.conf'), '');
     const files = readConfigFiles(root);
     const universe = new Set(real.universe);
-    const initial = Object.fromEntries(Object.entries(real.initial).filter((e): e is [string, string] => e[1] !== null));
+    const initial = Object.fromEntries(
+      Object.entries(real.initial).filter((e): e is [string, string] => e[1] !== null),
+    );
     const names = (k: string) => (real.initial[k] ?? '').split(' ').filter(Boolean);
     const out = {} as Outcome;
     for (const loader of LOADERS) {
@@ -71,7 +80,9 @@ function predict(tree: Tree, real: LoaderRunOutput): Outcome {
         initialNetns: false,
         congestion: { available: names(CONGESTION[0] ?? ''), allowed: names(CONGESTION[1] ?? '') },
       });
-      out[loader] = Object.fromEntries(KEYS.map((k) => [k, model.assignments.get(k)?.value ?? real.initial[k] ?? null]));
+      out[loader] = Object.fromEntries(
+        KEYS.map((k) => [k, model.assignments.get(k)?.value ?? real.initial[k] ?? null]),
+      );
     }
     return out;
   } finally {
@@ -123,28 +134,36 @@ function keyAgreement(predicted: Outcome, actual: Outcome, initial: Record<strin
   return { set, same };
 }
 
-test(`the boot model agrees with systemd-sysctl and procps on ${COUNT} random trees`, { skip, timeout: 600_000 }, (t) => {
-  const trees = Array.from({ length: COUNT }, (_, i) => generateTree(SEED + i));
-  const real = runReal(trees);
-  const failures: string[] = [];
-  let agreed = 0;
-  const keys = { set: 0, same: 0 };
-  trees.forEach((tree, i) => {
-    const predicted = predict(tree, real);
-    const d = differences(predicted, actualOf(real, i));
-    const k = keyAgreement(predicted, actualOf(real, i), real.initial);
-    keys.set += k.set;
-    keys.same += k.same;
-    if (d.length === 0) agreed++;
-    else if (failures.length < 3) {
-      const small = shrink(tree);
-      failures.push(
-        `seed ${tree.seed}: ${d.length} key(s) differ\nminimal tree:\n${describeTree(small.tree)}\n${(small.diff.length ? small.diff : d).join('\n')}`,
-      );
-    }
-  });
-  t.diagnostic(
-    `trees ${agreed}/${trees.length} agree; keys set ${keys.set}, agree ${keys.same} (${((100 * keys.same) / Math.max(1, keys.set)).toFixed(1)}%)`,
-  );
-  assert.equal(agreed, trees.length, `${trees.length - agreed} of ${trees.length} trees disagree\n\n${failures.join('\n\n')}`);
-});
+test(
+  `the boot model agrees with systemd-sysctl and procps on ${COUNT} random trees`,
+  { skip, timeout: 600_000 },
+  (t) => {
+    const trees = Array.from({ length: COUNT }, (_, i) => generateTree(SEED + i));
+    const real = runReal(trees);
+    const failures: string[] = [];
+    let agreed = 0;
+    const keys = { set: 0, same: 0 };
+    trees.forEach((tree, i) => {
+      const predicted = predict(tree, real);
+      const d = differences(predicted, actualOf(real, i));
+      const k = keyAgreement(predicted, actualOf(real, i), real.initial);
+      keys.set += k.set;
+      keys.same += k.same;
+      if (d.length === 0) agreed++;
+      else if (failures.length < 3) {
+        const small = shrink(tree);
+        failures.push(
+          `seed ${tree.seed}: ${d.length} key(s) differ\nminimal tree:\n${describeTree(small.tree)}\n${(small.diff.length ? small.diff : d).join('\n')}`,
+        );
+      }
+    });
+    t.diagnostic(
+      `trees ${agreed}/${trees.length} agree; keys set ${keys.set}, agree ${keys.same} (${((100 * keys.same) / Math.max(1, keys.set)).toFixed(1)}%)`,
+    );
+    assert.equal(
+      agreed,
+      trees.length,
+      `${trees.length - agreed} of ${trees.length} trees disagree\n\n${failures.join('\n\n')}`,
+    );
+  },
+);

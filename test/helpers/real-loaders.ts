@@ -56,13 +56,18 @@ function readBack(keys: string[], before: string): { values: Record<string, stri
   for (const l of lines.slice(1)) {
     const colon = l.indexOf(':');
     if (!l.startsWith('/proc/sys/') || colon === -1) continue;
-    values[keyOf(l.slice('/proc/sys/'.length, colon))] = l.slice(colon + 1).trim().split(/\s+/).join(' ');
+    values[keyOf(l.slice('/proc/sys/'.length, colon))] = l
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .join(' ');
   }
   return { values, rc };
 }
 
 function clear(): void {
-  for (const d of CONFIG_DIRS) for (const n of fs.readdirSync(d)) fs.rmSync(path.join(d, n), { recursive: true, force: true });
+  for (const d of CONFIG_DIRS)
+    for (const n of fs.readdirSync(d)) fs.rmSync(path.join(d, n), { recursive: true, force: true });
   fs.writeFileSync('/etc/sysctl.conf', '');
 }
 

@@ -109,7 +109,7 @@ export function modelBoot(
   }
   const universe = [...new Set([...keys, ...(env.globKeys ?? [])])].map((k) => keyToProcPath(k as SysctlKey));
   const plan = loader === 'systemd' ? systemdWrites(read, universe) : procpsWrites(read, universe);
-  const { writes, assignments } = runWrites(plan, env, universe.map(procPathToKey));
+  const { writes, assignments } = runWrites(loader, plan, env, universe.map(procPathToKey));
   return { loader, files: ordered.map((f) => f.path), writes, assignments, problems };
 }
 
@@ -138,7 +138,8 @@ function systemdWrites(read: { file: string; settings: LoaderSetting[] }[], univ
       out.push({ setting, file, path: setting.path });
       continue;
     }
-    for (const path of expand(setting.id, universe)) if (!map.has(path)) out.push({ setting, file, path, pattern: setting.text });
+    for (const path of expand(setting.id, universe))
+      if (!map.has(path)) out.push({ setting, file, path, pattern: setting.text });
   }
   return out;
 }
@@ -188,7 +189,12 @@ function expand(pattern: string, universe: string[]): string[] {
 /** net.ipv4.conf.<interface>.<name>: `default` is copied to each interface whose own value was never written. */
 const IPV4_CONF = /^net\.ipv4\.conf\.([^.]+)\.([^.]+)$/;
 
-function runWrites(plan: Planned[], env: BootEnv, universe: string[]): Pick<BootModel, 'writes' | 'assignments'> {
+function runWrites(
+  loader: BootLoader,
+  plan: Planned[],
+  env: BootEnv,
+  universe: string[],
+): Pick<BootModel, 'writes' | 'assignments'> {
   const state: KernelState = {
     values: new Map(Object.entries({ ...BOOT_DEFAULTS, ...(env.initial ?? {}) }).map(([k, v]) => [k, norm(v)])),
     hz: env.hz ?? 250,
@@ -210,7 +216,10 @@ function runWrites(plan: Planned[], env: BootEnv, universe: string[]): Pick<Boot
       ...(p.pattern !== undefined ? { pattern: p.pattern } : {}),
     };
     if (p.path === null) {
-      const meant = s.id.split('/').filter((x) => x !== '' && x !== '.' && x !== '..').join('/');
+      const meant = s.id
+        .split('/')
+        .filter((x) => x !== '' && x !== '.' && x !== '..')
+        .join('/');
       writes.push({
         ...base,
         key: meant === '' ? null : procPathToKey(meant),
@@ -222,6 +231,27 @@ function runWrites(plan: Planned[], env: BootEnv, universe: string[]): Pick<Boot
     const key = procPathToKey(p.path);
     if (env.exists?.(key) === false || p.path === '') {
       writes.push({ ...base, key, result: 'absent', errno: 'ENOENT', why: 'the key does not exist on this kernel' });
+      return;
+    }
+    // systemd does not write a value the file already reads back as (WRITE_STRING_FILE_SUPPRESS_REDUNDANT_VIRTUAL),
+    // so such a write never marks an interface's value as set.
+    const current = state.values.get(key);
+    if (loader === 'systemd' && current !== undefined && current.split(' ').join('\t') === s.value) {
+      writes.push({
+        ...base,
+        key,
+        result: 'accepted',
+        value: current,
+        why: 'already set: systemd-sysctl skips the write',
+      });
+      assignments.set(key, {
+        value: current,
+        text: s.value,
+        file: p.file,
+        line: s.line,
+        ignoreFailure: s.ignoreFailure,
+        order,
+      });
       return;
     }
     const o = kernelWrite(key, s.value, state);
@@ -241,7 +271,8 @@ function runWrites(plan: Planned[], env: BootEnv, universe: string[]): Pick<Boot
       if (conf?.[1] === 'default')
         for (const k of universe) {
           const other = IPV4_CONF.exec(k);
-          if (!other || other[2] !== conf[2] || ['all', 'default'].includes(other[1] ?? '') || explicit.has(k)) continue;
+          if (!other || other[2] !== conf[2] || ['all', 'default'].includes(other[1] ?? '') || explicit.has(k))
+            continue;
           if (o.value === undefined) state.values.delete(k);
           else state.values.set(k, o.value);
           assignments.set(k, { value, ...decided });

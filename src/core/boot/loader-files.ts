@@ -34,9 +34,7 @@ export function loadOrder(files: ConfigFile[], loader: BootLoader): ConfigFile[]
 function procpsGlob(f: ConfigFile, files: ConfigFile[]): ConfigFile[] {
   if (!/[*?[\\]/.test(f.name)) return [f];
   const matches = globMatcher(f.name);
-  const hits = files
-    .filter((g) => g.dir === f.dir && matches(g.name))
-    .sort((a, b) => byteCompare(a.name, b.name));
+  const hits = files.filter((g) => g.dir === f.dir && matches(g.name)).sort((a, b) => byteCompare(a.name, b.name));
   return hits.length > 0 ? hits : [f];
 }
 

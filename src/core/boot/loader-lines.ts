@@ -166,12 +166,19 @@ function readProcps(text: string): LoaderLines {
     let ignoreFailure = false;
     if (eq === -1) {
       if (key[0] !== '-') {
-        problems.push({ line, text: key0.replace(RSTRIP, ''), why: 'line is not an assignment (procps warns and goes on)' });
+        problems.push({
+          line,
+          text: key0.replace(RSTRIP, ''),
+          why: 'line is not an assignment (procps warns and goes on)',
+        });
         return;
       }
       key = key.slice(1).replace(RSTRIP, '');
     } else {
-      value = key0.slice(eq + 1).replace(LSTRIP, '').replace(RSTRIP, '');
+      value = key0
+        .slice(eq + 1)
+        .replace(LSTRIP, '')
+        .replace(RSTRIP, '');
       key = key0.slice(0, eq);
       if (key[0] === '-') {
         ignoreFailure = true;

@@ -23,7 +23,13 @@ export const bootRules: Rule[] = [
           // Only a later write that lands overrides the owned file; a refused owned line is BOOT_WRITE_REJECTED's.
           const own = [...model.writes].reverse().find((w) => w.key === l.key && w.file === ctx.ownedFile.path);
           const ownLanded = own !== undefined && own.result !== 'rejected' && own.result !== 'absent';
-          if (win && ownLanded && win.order > own.order && win.file !== ctx.ownedFile.path && !sameValue(win.value, l.value))
+          if (
+            win &&
+            ownLanded &&
+            win.order > own.order &&
+            win.file !== ctx.ownedFile.path &&
+            !sameValue(win.value, l.value)
+          )
             hits.push({
               key: l.key,
               message: `at boot ${loader === 'systemd' ? 'systemd-sysctl' : 'sysctl --system'} applies ${win.file}:${win.line} (${l.key} = ${win.value}) after ${ctx.ownedFile.path}, so the value reverts at the next boot. Remove that line or choose a later --file name.`,

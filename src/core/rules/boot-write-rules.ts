@@ -66,9 +66,9 @@ export const bootWriteRules: Rule[] = [
       failing(ctx, ['absent', 'unreachable'])
         .filter(({ write: w }) => w.result !== 'absent' || !ctx.planned.has(w.key ?? ''))
         .map(({ write: w, loaders }): RuleHit => ({
-        ...(w.key ? { key: w.key } : {}),
-        message: `${w.file}:${w.line}: ${w.key} is skipped ${loaderPhrase(loaders)}: ${w.why}; ${instead(ctx, w.key ?? '', loaders)}.`,
-        evidence: { file: w.file, line: w.line, loaders: loaders.join(',') },
-      })),
+          ...(w.key ? { key: w.key } : {}),
+          message: `${w.file}:${w.line}: ${w.key} is skipped ${loaderPhrase(loaders)}: ${w.why}; ${instead(ctx, w.key ?? '', loaders)}.`,
+          evidence: { file: w.file, line: w.line, loaders: loaders.join(',') },
+        })),
   },
 ];

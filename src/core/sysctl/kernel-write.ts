@@ -27,7 +27,12 @@ export type WriteOutcome =
 export function kernelWrite(key: SysctlKey | string, value: string, state: KernelState): WriteOutcome {
   const h = kernelHandler(key);
   const current = state.values.get(key);
-  if (!h) return { result: 'unknown', value: valueTokens(value).join(' '), why: 'tune does not know how the kernel parses this key' };
+  if (!h)
+    return {
+      result: 'unknown',
+      value: valueTokens(value).join(' '),
+      why: 'tune does not know how the kernel parses this key',
+    };
   const buf = `${value}\n`;
   switch (h.kind) {
     case 'int':
@@ -79,14 +84,18 @@ function parseLong(text: string): Parsed {
 }
 
 /** __do_proc_dointvec: up to `count` values; each is converted and stored in turn, so a bad one leaves the earlier. */
-function intVector(h: Extract<KernelHandler, { kind: 'int' | 'jiffies' }>, buf: string, current: string | undefined, hz: number): WriteOutcome {
+function intVector(
+  h: Extract<KernelHandler, { kind: 'int' | 'jiffies' }>,
+  buf: string,
+  current: string | undefined,
+  hz: number,
+): WriteOutcome {
   const count = h.kind === 'int' ? h.count : 1;
   const stored = current === undefined ? undefined : valueTokens(current);
   const out: string[] = stored ? [...stored] : [];
   let rest = buf;
   let n = 0;
-  const partial = (): string | undefined =>
-    n === 0 ? current : stored || n === count ? out.join(' ') : undefined;
+  const partial = (): string | undefined => (n === 0 ? current : stored || n === count ? out.join(' ') : undefined);
   for (; n < count; n++) {
     rest = rest.replace(SPACE, '');
     if (rest === '') break;
@@ -107,7 +116,11 @@ function rejectedInt(n: number, why: string, value: string | undefined): WriteOu
     : { result: 'rejected', errno: 'EINVAL', why: `value ${n + 1}: ${why}`, value };
 }
 
-function convert(h: Extract<KernelHandler, { kind: 'int' | 'jiffies' }>, p: Extract<Parsed, { ok: true }>, hz: number): number | string {
+function convert(
+  h: Extract<KernelHandler, { kind: 'int' | 'jiffies' }>,
+  p: Extract<Parsed, { ok: true }>,
+  hz: number,
+): number | string {
   const signed = p.neg ? -p.magnitude : p.magnitude;
   if (h.kind === 'jiffies') {
     const limit = BigInt(Math.floor(KERNEL_INT_MAX / hz));
@@ -206,7 +219,11 @@ function congestion(buf: string, state: KernelState): WriteOutcome {
   }
   if (available?.includes(name)) return { result: 'accepted', value: name };
   if (/^[a-z0-9_]+$/.test(name))
-    return { result: 'unknown', value: name, why: `"${name}" is accepted only if the module tcp_${name} can be loaded` };
+    return {
+      result: 'unknown',
+      value: name,
+      why: `"${name}" is accepted only if the module tcp_${name} can be loaded`,
+    };
   return { result: 'rejected', errno: 'ENOENT', why: `no congestion control is named "${show(name)}"` };
 }
 
