@@ -18,6 +18,8 @@ description:
     after.
 version_added: "0.1.0"
 author: tune maintainers
+extends_documentation_fragment:
+  - tune.sysctl.tune
 options:
   profiles:
     description: Profile names or paths, later ones win (C(tune plan --profile)).
@@ -45,12 +47,6 @@ options:
     description:
       - Keep the change only if C(tune confirm) runs within this many seconds (1-86400); tune rolls it back otherwise.
     type: int
-  executable:
-    description: The tune executable on the target, a name on C(PATH) or a path (a C(.cjs) launcher runs under node).
-    type: str
-    default: tune
-requirements:
-  - tune on the target host
 notes:
   - Supports check mode and diff mode.
 '''

@@ -17,6 +17,8 @@ description:
     transactions undone and the keys and files they had set.
 version_added: "0.1.0"
 author: tune maintainers
+extends_documentation_fragment:
+  - tune.sysctl.tune
 options:
   transaction:
     description: The transaction id to roll back (from C(tune history) or the profile module's C(transaction_id)).
@@ -25,12 +27,6 @@ options:
     description: Roll back even when another writer changed values since (C(--force)).
     type: bool
     default: false
-  executable:
-    description: The tune executable on the target, a name on C(PATH) or a path (a C(.cjs) launcher runs under node).
-    type: str
-    default: tune
-requirements:
-  - tune on the target host
 notes:
   - Supports check mode and diff mode.
 '''

@@ -17,17 +17,13 @@ description:
   - Reads only; never changes the host, so it reports C(ok) and runs in check mode too.
 version_added: "0.1.0"
 author: tune maintainers
+extends_documentation_fragment:
+  - tune.sysctl.tune
 options:
   all:
     description: Also record every key under net., vm., fs.file-max and fs.nr_open (C(tune snapshot --all)).
     type: bool
     default: false
-  executable:
-    description: The tune executable on the target, a name on C(PATH) or a path (a C(.cjs) launcher runs under node).
-    type: str
-    default: tune
-requirements:
-  - tune on the target host
 notes:
   - Supports check mode.
 '''
