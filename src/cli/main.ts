@@ -10,6 +10,7 @@ import { confirmCommand } from './commands/confirm.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { historyCommand } from './commands/history.js';
 import { metricsCommand } from './commands/metrics.js';
+import { auditCommand } from './commands/audit.js';
 import { planCommand } from './commands/plan.js';
 import { profilesCommand } from './commands/profiles.js';
 import { recoverCommand } from './commands/recover.js';
@@ -40,6 +41,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
   planCommand(program, wiring);
   snapshotCommand(program, wiring);
   profilesCommand(program, wiring);
+  auditCommand(program, wiring);
   // Change: one transaction at a time, each backed up and undoable.
   applyCommand(program, wiring);
   rollbackCommand(program, wiring); // rollback, reset

@@ -16,6 +16,7 @@ import { readSnapshot } from '../../system/snapshot-reader.js';
 import type { CliContext } from '../context.js';
 import { ownedFileFlag } from '../options.js';
 import { EXIT } from '../exit-codes.js';
+import { failOnFlag } from '../fail-on.js';
 
 export interface PlanFlags {
   profile?: string[];
@@ -102,7 +103,7 @@ export async function runPlan(ctx: CliContext, flags: PlanCommandFlags): Promise
     throw new UserError(`--format takes text or markdown, got "${format}"`);
   if (format === 'markdown' && flags.json) throw new UserError('--format markdown and --json are mutually exclusive');
   const maxAge = durationFlag(flags.maxAge ?? '24h', '--max-age');
-  const failOn = failOnFlag(flags.failOn ?? []);
+  const failOn = failOnFlag(flags.failOn ?? [], PROVENANCE_RULES);
   const detailed = flags.detailedExitcode === true;
   const paths = flags.snapshot ?? [];
   if (!paths.length) {
@@ -146,14 +147,4 @@ function durationFlag(value: string, flag: string): number {
   if (!m) throw new UserError(`${flag} takes a duration such as 90m, 24h or 7d, got "${value}"`);
   const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
   return Number(m[1]) * unit;
-}
-
-/** `--fail-on`: refuse, warn or rule ids (a rule of docs/rules.md or a snapshot provenance id), repeatable or comma-separated. */
-function failOnFlag(values: string[]): string[] {
-  const known = new Set<string>([...allRules.map((r) => r.id), ...PROVENANCE_RULES]);
-  const out = values.flatMap((v) => v.split(',')).map((v) => v.trim());
-  for (const v of out)
-    if (v !== 'refuse' && v !== 'warn' && !known.has(v))
-      throw new UserError(`--fail-on takes refuse, warn or a rule id (see docs/rules.md), got "${v}"`);
-  return out;
 }

@@ -261,7 +261,7 @@ export function fleetFindings(fleet: FleetPlan): Finding[] {
  * Whether a finding reaches the --fail-on level: `refuse` (a refusal not allowed), `warn` (a warning or a refusal),
  * or a rule id (any finding of that rule). The same levels as `tune audit --fail-on`.
  */
-export function failsOn(findings: Finding[], failOn: string[]): boolean {
+export function failsOn(findings: Pick<Finding, 'rule' | 'severity'>[], failOn: string[]): boolean {
   return findings.some((f) =>
     failOn.some((level) =>
       level === 'refuse'

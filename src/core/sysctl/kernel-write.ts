@@ -208,6 +208,9 @@ function unprivilegedStart(buf: string, range: string | undefined): WriteOutcome
 function congestion(buf: string, state: KernelState): WriteOutcome {
   const name = buf.slice(0, buf.search(/[\n\0]/)).slice(0, 15);
   const { available, allowed } = state.congestion;
+  // No module can have a name with blanks or punctuation (`bbr # x`): the lookup fails whatever the namespace.
+  if (!/^[A-Za-z0-9_]+$/.test(name) && !available?.includes(name))
+    return { result: 'rejected', errno: 'ENOENT', why: `no congestion control is named "${show(name)}"` };
   if (state.initialNetns === false) {
     if (allowed === null) return { result: 'unknown', value: name, why: 'tcp_allowed_congestion_control is unknown' };
     if (allowed.includes(name) || name === 'reno') return { result: 'accepted', value: name };
