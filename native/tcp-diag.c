@@ -13,13 +13,16 @@
  *   8 u8[16] local address, 24 u8[16] remote address (network byte order; IPv4 in the first 4 bytes)
  *  40 u32 receive queue   44 u32 send queue (for LISTEN: accept queue and its limit)   48 u32 uid   52 u32 inode
  *
- * Usage: tcp-diag        Exit: 0 done; 1 write failed (e.g. the reader went away); 3 netlink sock_diag unavailable
+ * Usage: tcp-diag [--states MASK]   MASK (hex or decimal): 1 << state for each state to dump (default all; tune's
+ * producer sampling asks for SYN_SENT and ESTABLISHED only, so the kernel skips the rest).
+ * Exit: 0 done; 1 write failed (e.g. the reader went away); 3 netlink sock_diag unavailable
  * (no socket, refused request or an error reply): the caller falls back to /proc/net/tcp. Messages go to stderr.
  */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -75,7 +78,7 @@ static int emit(const struct inet_diag_msg *m, int family) {
 }
 
 /* 0 done, 1 write failed, 3 netlink unavailable or refused. */
-static int dump(int family) {
+static int dump(int family, unsigned states) {
   int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (fd < 0) {
     fprintf(stderr, "tcp-diag: netlink sock_diag socket: %s\n", strerror(errno));
@@ -92,7 +95,7 @@ static int dump(int family) {
   req.h.nlmsg_seq = 1;
   req.r.sdiag_family = family;
   req.r.sdiag_protocol = IPPROTO_TCP;
-  req.r.idiag_states = ALL_STATES;
+  req.r.idiag_states = states;
   struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
   if (sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) {
     fprintf(stderr, "tcp-diag: netlink request: %s\n", strerror(errno));
@@ -129,13 +132,21 @@ static int dump(int family) {
 }
 
 int main(int argc, char **argv) {
-  (void)argv;
-  if (argc != 1) {
-    fprintf(stderr, "usage: tcp-diag (no arguments; binary records on stdout)\n");
+  unsigned states = ALL_STATES;
+  if (argc == 3 && strcmp(argv[1], "--states") == 0) {
+    char *end = NULL;
+    unsigned long v = strtoul(argv[2], &end, 0);
+    if (!end || *end || v == 0 || (v & ~(unsigned long)ALL_STATES)) {
+      fprintf(stderr, "tcp-diag: --states takes a mask of states 1..12, got %s\n", argv[2]);
+      return 2;
+    }
+    states = (unsigned)v;
+  } else if (argc != 1) {
+    fprintf(stderr, "usage: tcp-diag [--states MASK] (binary records on stdout)\n");
     return 2;
   }
-  int rc = dump(AF_INET);
-  if (rc == 0) rc = dump(AF_INET6);
+  int rc = dump(AF_INET, states);
+  if (rc == 0) rc = dump(AF_INET6, states);
   if (rc == 0 && flush_out() != 0) rc = 1;
   return rc;
 }

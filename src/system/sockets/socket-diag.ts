@@ -7,7 +7,7 @@ import net = require('node:net');
 import os = require('node:os');
 import path = require('node:path');
 import { DiagRecordDecoder } from '../../core/diagnose/diag-record-decoder.js';
-import { SocketCensus } from '../../core/diagnose/socket-census.js';
+import type { TcpRecord } from '../../core/diagnose/tcp-table-parser.js';
 import { packageRoot } from '../files/package-root.js';
 
 /**
@@ -31,33 +31,34 @@ export function tcpDiagHelper(): { file: string } | { missing: string } {
   }
 }
 
-export type NetlinkCensus = { ok: true; census: SocketCensus } | { ok: false; why: string };
+export type NetlinkDump = { ok: true } | { ok: false; why: string };
 
 const CHUNK = 1 << 16;
 
 /**
- * Dumps both tables through the helper. Any failure is returned, not thrown: the caller falls back to procfs.
+ * Dumps both tables through the helper, every row to `onRow` (only the states in the `states` mask, 1 << code, when
+ * given). Any failure is returned, not thrown: the caller falls back to procfs.
  *
  * Memory: a child's stdout pipe hands every 64 KiB read to JavaScript as a fresh Buffer, and enough of them outlive
  * the young generation that a 1M-socket dump grew the process by ~30 MB. So the helper's stdout is instead one end of
  * a Unix socket whose other end is read with `onread` into a single reused buffer. The socket lives in a private
  * (0700) temporary directory, so nobody else can connect to it, and is removed as soon as both ends are connected.
  */
-export async function readSocketCensusNetlink(
+export async function readRowsNetlink(
   helper: string,
-  ephemeral: { low: number; high: number },
-): Promise<NetlinkCensus> {
+  onRow: (r: TcpRecord) => void,
+  states?: number,
+): Promise<NetlinkDump> {
   try {
-    return await dump(helper, ephemeral);
+    return await dump(helper, onRow, states === undefined ? [] : ['--states', String(states)]);
   } catch (e) {
     // Setting up the socket failed (say a read-only temporary directory): the tables are still there in /proc.
     return { ok: false, why: `setting up ${helper}: ${(e as Error).message}` };
   }
 }
 
-async function dump(helper: string, ephemeral: { low: number; high: number }): Promise<NetlinkCensus> {
-  const census = new SocketCensus(ephemeral);
-  const decoder = new DiagRecordDecoder(census.add.bind(census));
+async function dump(helper: string, onRow: (r: TcpRecord) => void, args: string[]): Promise<NetlinkDump> {
+  const decoder = new DiagRecordDecoder(onRow);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tune-diag-'));
   try {
     const address = path.join(dir, 's');
@@ -100,7 +101,7 @@ async function dump(helper: string, ephemeral: { low: number; high: number }): P
     });
     const helperDone = new Promise<void>((resolve) => {
       let stderr = '';
-      const child = childProcess.spawn(helper, [], { stdio: ['ignore', writer, 'pipe'] });
+      const child = childProcess.spawn(helper, args, { stdio: ['ignore', writer, 'pipe'] });
       child.stderr.on('data', (chunk: Buffer) => {
         if (stderr.length < 4096) stderr += chunk.toString('utf8');
       });
@@ -125,7 +126,7 @@ async function dump(helper: string, ephemeral: { low: number; high: number }): P
         failure = (e as Error).message;
       }
     }
-    return failure ? { ok: false, why: failure } : { ok: true, census };
+    return failure ? { ok: false, why: failure } : { ok: true };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
