@@ -41,8 +41,6 @@ export interface ProducerSample {
   destinations: {
     remote: string;
     port: number;
-    /** TIME_WAIT sockets to it that appeared during the window (local ports not in TIME_WAIT at its start). */
-    newTimeWait: number;
     /** Distinct live (SYN_SENT, ESTABLISHED) connections to it seen per owning process. */
     owners: { process: ProcessIdentity; connections: number }[];
     /** Live connections seen whose owner could not be found (gone before the scan, or hidden). */
@@ -50,6 +48,8 @@ export interface ProducerSample {
   }[];
   /** Why no sample was taken (e.g. no new outgoing connections while reading), or null. */
   note: string | null;
+  /** Outgoing connections opened during the window (Tcp ActiveOpens growth), or null when unknown. */
+  activeOpens: number | null;
 }
 
 export interface DiagnosisInput {
@@ -108,9 +108,12 @@ export interface DiagnosisReport {
       seconds: number;
       samples: number;
       note: string | null;
+      /** Outgoing connections opened during the window (all destinations). */
+      activeOpens: number | null;
       destinations: {
         destination: string;
-        newTimeWait: number;
+        /** Distinct live connections caught, and of them the ones whose owner was found. */
+        caught: number;
         producers: { process: ProcessIdentity; opened: number; seen: number }[];
         unattributed: number;
       }[];
@@ -325,28 +328,28 @@ function computeRates(input: DiagnosisInput, deltas: Record<string, number> | nu
 }
 
 /**
- * Who opened the connections now in TIME_WAIT. Short connections are mostly seen between samples, so the count a
- * producer is credited with is the TIME_WAIT that appeared during the window, split by the live connections seen
- * per owner (or just what was seen, when that is more).
+ * Who opened the connections now in TIME_WAIT. Short connections are mostly opened and closed between samples, so a
+ * producer is credited with the window's outgoing connections (ActiveOpens growth) in proportion to the live
+ * connections caught per owner, never with fewer than it was seen holding.
  */
 function producersOf(p: ProducerSample | null): DiagnosisReport['timeWait']['producers'] {
   if (!p) return null;
+  const caughtAll = p.destinations.reduce(
+    (a, d) => a + d.unattributed + d.owners.reduce((x, o) => x + o.connections, 0),
+    0,
+  );
+  const opened = (n: number) =>
+    p.activeOpens !== null && caughtAll > 0 ? Math.max(n, Math.round((p.activeOpens * n) / caughtAll)) : n;
   return {
     seconds: p.seconds,
     samples: p.samples,
     note: p.note,
-    destinations: p.destinations.map((d) => {
-      const seen = d.owners.reduce((a, o) => a + o.connections, 0) + d.unattributed;
-      return {
-        destination: d.remote.includes(':') ? `[${d.remote}]:${d.port}` : `${d.remote}:${d.port}`,
-        newTimeWait: d.newTimeWait,
-        producers: d.owners.map((o) => ({
-          process: o.process,
-          seen: o.connections,
-          opened: Math.max(o.connections, seen > 0 ? Math.round((d.newTimeWait * o.connections) / seen) : 0),
-        })),
-        unattributed: d.unattributed,
-      };
-    }),
+    activeOpens: p.activeOpens,
+    destinations: p.destinations.map((d) => ({
+      destination: d.remote.includes(':') ? `[${d.remote}]:${d.port}` : `${d.remote}:${d.port}`,
+      caught: d.unattributed + d.owners.reduce((x, o) => x + o.connections, 0),
+      producers: d.owners.map((o) => ({ process: o.process, seen: o.connections, opened: opened(o.connections) })),
+      unattributed: d.unattributed,
+    })),
   };
 }

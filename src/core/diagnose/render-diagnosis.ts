@@ -90,9 +90,9 @@ export function detailLines(r: DiagnosisReport, style: Style): string[] {
   if (p && p.destinations.length) {
     out.push('', style.bold(`Who opens them (live connections sampled ${p.samples} times over ${p.seconds} s):`));
     for (const d of p.destinations) {
-      if (!d.producers.length) out.push(`  ${d.destination}  no producer seen (${d.newTimeWait} new TIME_WAIT)`);
+      if (!d.producers.length) out.push(`  ${d.destination}  no producer seen (${d.caught} live connection(s) caught)`);
       for (const x of d.producers)
-        out.push(`  ${d.destination}  ${describeProcess(x.process)} opened ${x.opened} (${x.seen} seen live)`);
+        out.push(`  ${d.destination}  ${describeProcess(x.process)} opened ~${x.opened} (${x.seen} caught live)`);
     }
   }
   if (r.timeWait.server.byPort.length) {

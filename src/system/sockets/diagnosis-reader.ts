@@ -110,27 +110,24 @@ export async function gatherDiagnosisInput(o: GatherOptions): Promise<DiagnosisI
   const t0 = Date.now();
   if (dests.length && sampleSeconds > 0 && live) {
     const helper = tables.source === 'netlink' ? tcpDiagHelper() : null;
-    producers = await sampleProducers({
+    const sample = await sampleProducers({
       root: o.root,
+      helper: helper && 'file' in helper ? helper.file : null,
       destinations: dests,
       seconds: sampleSeconds,
       ids,
-      clock: Date.now,
       sleep: o.sleep,
-      read: async (onRow, states) => {
-        if (helper && 'file' in helper) return (await readRowsNetlink(helper.file, onRow, states)).ok;
-        readRowsProcfs(o.root, (r) => {
-          if (states & (1 << r.state)) onRow(r);
-        });
-        return true;
-      },
     });
+    const after = readCounters(o.root);
+    const grew = (after.Tcp?.ActiveOpens ?? NaN) - (afterRead.Tcp?.ActiveOpens ?? NaN);
+    producers = { ...sample, activeOpens: Number.isFinite(grew) && grew >= 0 ? grew : null };
   } else if (dests.length && live)
     producers = {
       seconds: 0,
       samples: 0,
       destinations: [],
       note: 'no new outgoing connections while the tables were read (use --interval to sample longer)',
+      activeOpens: null,
     };
   if (o.interval > 0) await o.sleep(Math.max(0, o.interval * 1000 - (Date.now() - t0)));
   const counters = o.interval > 0 ? readCounters(o.root) : afterRead;

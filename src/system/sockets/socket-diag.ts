@@ -7,6 +7,7 @@ import net = require('node:net');
 import os = require('node:os');
 import path = require('node:path');
 import { DiagRecordDecoder } from '../../core/diagnose/diag-record-decoder.js';
+import type { Destination } from '../../core/diagnose/socket-census.js';
 import type { TcpRecord } from '../../core/diagnose/tcp-table-parser.js';
 import { packageRoot } from '../files/package-root.js';
 
@@ -33,6 +34,27 @@ export function tcpDiagHelper(): { file: string } | { missing: string } {
 
 export type NetlinkDump = { ok: true } | { ok: false; why: string };
 
+/** The helper's sampling mode: repeated dumps of `states` to the destinations, each followed by an owner scan. */
+export interface SampleRequest {
+  states: number;
+  seconds: number;
+  destinations: Destination[];
+  owner(inode: number, pid: number): void;
+  mark(): void;
+}
+
+/** F:HEX:PORT, the address bytes in network order (the kernel's IPv4 u32 has the first octet low). */
+function destinationArg(d: Destination): string {
+  if (d.family === 4) {
+    const b = [d.v4 & 255, (d.v4 >>> 8) & 255, (d.v4 >>> 16) & 255, d.v4 >>> 24];
+    return `4:${b.map((x) => x.toString(16).padStart(2, '0')).join('')}:${d.port}`;
+  }
+  // The kernel's IPv6 hex is four host-order (little-endian) words: reverse each word's bytes.
+  let hex = '';
+  for (let w = 0; w < 32; w += 8) for (let i = 6; i >= 0; i -= 2) hex += d.hex.slice(w + i, w + i + 2);
+  return `6:${hex}:${d.port}`;
+}
+
 const CHUNK = 1 << 16;
 
 /**
@@ -47,18 +69,29 @@ const CHUNK = 1 << 16;
 export async function readRowsNetlink(
   helper: string,
   onRow: (r: TcpRecord) => void,
-  states?: number,
+  sample?: SampleRequest,
 ): Promise<NetlinkDump> {
+  const args = sample
+    ? [
+        ...['--states', String(sample.states), '--sample', String(Math.max(1, Math.round(sample.seconds * 1000)))],
+        ...sample.destinations.flatMap((d) => ['--dst', destinationArg(d)]),
+      ]
+    : [];
   try {
-    return await dump(helper, onRow, states === undefined ? [] : ['--states', String(states)]);
+    return await dump(helper, onRow, args, sample);
   } catch (e) {
     // Setting up the socket failed (say a read-only temporary directory): the tables are still there in /proc.
     return { ok: false, why: `setting up ${helper}: ${(e as Error).message}` };
   }
 }
 
-async function dump(helper: string, onRow: (r: TcpRecord) => void, args: string[]): Promise<NetlinkDump> {
-  const decoder = new DiagRecordDecoder(onRow);
+async function dump(
+  helper: string,
+  onRow: (r: TcpRecord) => void,
+  args: string[],
+  extras?: { owner(inode: number, pid: number): void; mark(): void },
+): Promise<NetlinkDump> {
+  const decoder = new DiagRecordDecoder(onRow, extras);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tune-diag-'));
   try {
     const address = path.join(dir, 's');
