@@ -247,6 +247,8 @@ interface Report {
     server: { total: number; byPort: { port: number; count: number; process: Process | null }[] };
     producers: {
       samples: number;
+      seconds: number;
+      note: string | null;
       destinations: {
         destination: string;
         producers: { process: Process; opened: number; seen: number }[];

@@ -27,6 +27,7 @@ export async function readDiagnosis(
   ctx: CliContext,
   flags: DiagnoseFlags,
   interval = numberFlag(flags.interval, '--interval', 0, INTERVAL_BOUNDS),
+  sampleSeconds?: number,
 ): Promise<DiagnosisReport> {
   const topN = numberFlag(flags.top, '--top', 5, { min: 1, max: 10_000, whole: true });
   const filter = parseSocketFilter(flags);
@@ -35,6 +36,7 @@ export async function readDiagnosis(
     now: ctx.now,
     topN,
     interval,
+    sampleSeconds,
     sleep: ctx.sleep,
     source: flags.source ?? 'auto',
     filter,

@@ -52,6 +52,8 @@ export interface GatherOptions {
   topN: number;
   /** Seconds between two counter samples for rates (and the producer sampling window); 0 for none. */
   interval: number;
+  /** A shorter producer sampling window than `interval` (watch: sampling every frame in full would cost a core). */
+  sampleSeconds?: number;
   sleep: (ms: number) => Promise<void>;
   source: TableSourceChoice;
   filter?: SocketFilter;
@@ -106,7 +108,12 @@ export async function gatherDiagnosisInput(o: GatherOptions): Promise<DiagnosisI
   let producers: ProducerSample | null = null;
   const dests = census.clientDestinations(SAMPLED_DESTINATIONS);
   const opened = (afterRead.Tcp?.ActiveOpens ?? 0) - (before.Tcp?.ActiveOpens ?? 0);
-  const sampleSeconds = o.interval > 0 ? o.interval : live && opened > 0 ? DEFAULT_SAMPLE_SECONDS : 0;
+  const sampleSeconds =
+    o.interval > 0
+      ? Math.min(o.interval, o.sampleSeconds ?? o.interval)
+      : live && opened > 0
+        ? DEFAULT_SAMPLE_SECONDS
+        : 0;
   const t0 = Date.now();
   if (dests.length && sampleSeconds > 0 && live) {
     const helper = tables.source === 'netlink' ? tcpDiagHelper() : null;
