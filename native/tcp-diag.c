@@ -17,7 +17,9 @@
  *   --states MASK (hex or decimal): 1 << state for each state to dump (default all; tune's producer sampling asks for
  *   SYN_SENT and ESTABLISHED only, so the kernel skips the rest).
  *   --owners: after the sockets, one owner record per (socket, process holding it) found in /proc/PID/fd links, read
- *   right after the dump: short-lived connections are gone by the time a second process could look. Owner record:
+ *   right after the dump (for CLOSE_WAIT and listening sockets; with --sample for every socket emitted): a scan in
+ *   C costs a few milliseconds where one in JavaScript costs a hundred, and short-lived connections are gone by the
+ *   time a second process could look. Owner record:
  *   0 u8 0xff   1..3 zero   4 u32 pid   8..51 zero   52 u32 inode.
  *   --dst F:HEX:PORT (repeatable, at most 8): only sockets to these remote endpoints (F 4 or 6, HEX the address
  *   bytes in network order, 8 or 32 hex digits).
@@ -151,7 +153,8 @@ static int emit(const struct inet_diag_msg *m, int family) {
   le32(r + 48, m->idiag_uid);
   le32(r + 52, m->idiag_inode);
   used += RECORD;
-  keep_inode(m->idiag_inode);
+  /* A plain dump names the owners diagnose reports (CLOSE_WAIT, listeners); sampling names every socket it emits. */
+  if (sample_rounds || m->idiag_state == 8 || m->idiag_state == 10) keep_inode(m->idiag_inode);
   return 0;
 }
 
@@ -331,6 +334,7 @@ int main(int argc, char **argv) {
   }
   int rc = 0;
   long long deadline = now_ms() + sample_ms;
+  if (sample_ms) sample_rounds = 1;
   for (long round = 0; rc == 0; round++) {
     rc = dump(AF_INET, states);
     if (rc == 0) rc = dump(AF_INET6, states);

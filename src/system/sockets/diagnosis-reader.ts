@@ -13,7 +13,7 @@ import { isLiveRoot, readHostText } from '../files/host-root.js';
 import { readSysctl } from '../proc/proc-sys.js';
 import { currentScope, readBaseline, writeBaseline } from './counter-baseline.js';
 import { sampleProducers } from './producer-sampler.js';
-import { findInodeOwners, IdentityCache, ownersOf } from './socket-owners.js';
+import { findInodeOwners, IdentityCache, ownersOf, type InodeOwners } from './socket-owners.js';
 import { readRowsNetlink, tcpDiagHelper } from './socket-diag.js';
 import { readRowsProcfs } from './socket-tables.js';
 
@@ -70,11 +70,13 @@ export async function readTables<T extends { add(r: TcpRecord): void }>(
   root: string,
   choice: TableSourceChoice,
   start: () => T,
-): Promise<{ result: T; tables: TableSource }> {
+  /** Which sockets' owners to keep from the helper (asked once the rows are all read); none when absent. */
+  wantOwner?: (inode: number) => boolean,
+): Promise<{ result: T; tables: TableSource; owners: InodeOwners | null }> {
   if (choice === 'procfs') {
     const result = start();
     readRowsProcfs(root, (r) => result.add(r));
-    return { result, tables: { source: 'procfs', note: null } };
+    return { result, tables: { source: 'procfs', note: null }, owners: null };
   }
   const helper = tcpDiagHelper();
   let why: string;
@@ -82,14 +84,23 @@ export async function readTables<T extends { add(r: TcpRecord): void }>(
   else if ('missing' in helper) why = helper.missing;
   else {
     const result = start();
-    const r = await readRowsNetlink(helper.file, result.add.bind(result));
-    if (r.ok) return { result, tables: { source: 'netlink', note: null } };
+    // The helper names the owners of CLOSE_WAIT and listening sockets in the same pass.
+    const owners: InodeOwners = { pidsOf: new Map(), unreadable: 0 };
+    const r = await readRowsNetlink(helper.file, result.add.bind(result), {
+      owner: (inode, pid) => {
+        if (!wantOwner?.(inode)) return;
+        const list = owners.pidsOf.get(inode);
+        if (!list) owners.pidsOf.set(inode, [pid]);
+        else if (list.length < 64 && !list.includes(pid)) list.push(pid);
+      },
+    });
+    if (r.ok) return { result, tables: { source: 'netlink', note: null }, owners };
     why = `netlink sock_diag failed: ${r.why}`;
   }
   if (choice === 'netlink') throw new UserError(`--source netlink: ${why}`, {}, root === '/' ? 1 : 2);
   const result = start();
   readRowsProcfs(root, (r) => result.add(r));
-  return { result, tables: { source: 'procfs', note: root === '/' ? why : null } };
+  return { result, tables: { source: 'procfs', note: root === '/' ? why : null }, owners: null };
 }
 
 /** Reads the host once (plus a sampling window for --interval or a live producer). Writes only the kept counters. */
@@ -100,7 +111,24 @@ export async function gatherDiagnosisInput(o: GatherOptions): Promise<DiagnosisI
   const range = readSysctl(o.root, 'net.ipv4.ip_local_port_range' as SysctlKey);
   const [low = 32768, high = 60999] = (range.state === 'ok' ? (range.value ?? '') : '').trim().split(/\s+/).map(Number);
   const filter = o.filter ?? NO_FILTER;
-  const { result: census, tables } = await readTables(o.root, o.source, () => new SocketCensus({ low, high }, filter));
+  let listenerInodes: Set<number> | null = null;
+  let reading: SocketCensus | null = null;
+  const {
+    result: census,
+    tables,
+    owners: helperOwners,
+  } = await readTables(
+    o.root,
+    o.source,
+    () => (reading = new SocketCensus({ low, high }, filter)),
+    // Owner records follow every row, so the census is complete when they are asked about.
+    (inode) => {
+      const c = reading as SocketCensus | null;
+      if (!c) return false;
+      listenerInodes ??= new Set(c.listeners.map((l) => l.inode));
+      return c.closeWaitInodes.has(inode) || listenerInodes.has(inode);
+    },
+  );
   const afterRead = readCounters(o.root);
   const ids = new IdentityCache(o.root);
 
@@ -152,15 +180,15 @@ export async function gatherDiagnosisInput(o: GatherOptions): Promise<DiagnosisI
   }
 
   // One scan of /proc/PID/fd names CLOSE_WAIT owners and the listeners that need naming.
-  const listenerInodes = new Set<number>();
+  const namedListeners = new Set<number>();
   const serverPorts = new Set(census.serverTimeWaitByPort.top(o.topN).map(([p]) => p));
   for (const l of census.listeners)
     if (l.inode && (l.queued > 0 || (l.backlog && l.acceptQueue >= l.backlog) || serverPorts.has(l.port)))
-      listenerInodes.add(l.inode);
-  const wanted = new Set([...census.closeWaitInodes, ...listenerInodes]);
-  const found = findInodeOwners(o.root, wanted);
+      namedListeners.add(l.inode);
+  const wanted = new Set([...census.closeWaitInodes, ...namedListeners]);
+  const found = helperOwners ?? findInodeOwners(o.root, wanted);
   const listenerOwners: Record<number, ProcessIdentity> = {};
-  for (const inode of listenerInodes) {
+  for (const inode of namedListeners) {
     const pid = found.pidsOf.get(inode)?.[0];
     if (pid) listenerOwners[inode] = ids.of(pid);
   }

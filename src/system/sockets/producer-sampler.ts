@@ -50,11 +50,13 @@ export async function sampleProducers(o: SampleOptions): Promise<Omit<ProducerSa
   };
   if (o.helper) {
     const r = await readRowsNetlink(o.helper, onRow, {
-      states: LIVE,
-      seconds: o.seconds,
-      destinations: dests,
-      owner: (inode, pid) => owners.set(inode, pid),
-      mark: settle,
+      sample: {
+        states: LIVE,
+        seconds: o.seconds,
+        destinations: dests,
+        owner: (inode, pid) => owners.set(inode, pid),
+        mark: settle,
+      },
     });
     if (!r.ok) return { seconds: 0, samples: 0, destinations: [], note: `sampling failed: ${r.why}` };
   } else {

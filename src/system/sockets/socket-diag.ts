@@ -58,8 +58,9 @@ function destinationArg(d: Destination): string {
 const CHUNK = 1 << 16;
 
 /**
- * Dumps both tables through the helper, every row to `onRow` (only the states in the `states` mask, 1 << code, when
- * given). Any failure is returned, not thrown: the caller falls back to procfs.
+ * Dumps both tables through the helper, every row to `onRow`; with `owner`, then the processes holding CLOSE_WAIT and
+ * listening sockets (the helper scans /proc/PID/fd itself, far faster than JavaScript can); with `sample`, repeated
+ * rounds (see SampleRequest). Any failure is returned, not thrown: the caller falls back to procfs.
  *
  * Memory: a child's stdout pipe hands every 64 KiB read to JavaScript as a fresh Buffer, and enough of them outlive
  * the young generation that a 1M-socket dump grew the process by ~30 MB. So the helper's stdout is instead one end of
@@ -69,16 +70,19 @@ const CHUNK = 1 << 16;
 export async function readRowsNetlink(
   helper: string,
   onRow: (r: TcpRecord) => void,
-  sample?: SampleRequest,
+  how: { sample?: SampleRequest; owner?: (inode: number, pid: number) => void } = {},
 ): Promise<NetlinkDump> {
+  const { sample, owner } = how;
   const args = sample
     ? [
         ...['--states', String(sample.states), '--sample', String(Math.max(1, Math.round(sample.seconds * 1000)))],
         ...sample.destinations.flatMap((d) => ['--dst', destinationArg(d)]),
       ]
-    : [];
+    : owner
+      ? ['--owners']
+      : [];
   try {
-    return await dump(helper, onRow, args, sample);
+    return await dump(helper, onRow, args, sample ?? (owner ? { owner, mark: () => {} } : undefined));
   } catch (e) {
     // Setting up the socket failed (say a read-only temporary directory): the tables are still there in /proc.
     return { ok: false, why: `setting up ${helper}: ${(e as Error).message}` };
