@@ -2,13 +2,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { cgroupIdentity } from '../../src/core/diagnose/process-identity.js';
 import { repoRoot, SANDBOX, TUNE_BIN } from '../helpers/repo.js';
 
 const isRoot = process.getuid?.() === 0;
 /** The netlink helper is built whenever a C compiler is (scripts/build-native.mjs); then auto must use it. */
 const hasCompiler = spawnSync('sh', ['-c', 'command -v "${CC:-cc}"']).status === 0;
+/** Where the test runs (the leaker inherits it): the unit and container tune reports for its processes. */
+const own = cgroupIdentity(fs.readFileSync('/proc/self/cgroup', 'utf8'));
 const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((p) => fs.existsSync(p));
 const SS_STATES: Record<string, string> = {
   ESTAB: 'ESTABLISHED',
@@ -90,6 +94,9 @@ test(
       ...x,
       takenAt: '',
       fileHandles: null,
+      // Each run's counter window starts where the previous run left off (/run/tune).
+      counterDeltas: null,
+      counterWindow: null,
       sockets: { ...(x.sockets as object), source: '' },
       listeners: x.listeners.map((l) => ({ ...l, backlog: 0, percent: 0 })),
     });
@@ -119,11 +126,25 @@ test(
 
     // CLOSE_WAIT held by the leaking process, by pid.
     assert.equal(report.closeWait.total, 200);
-    assert.deepEqual(report.closeWait.owners[0], { pid: storm.leakerPid, command: 'node', sockets: 200 });
+    assert.deepEqual(
+      { ...report.closeWait.owners[0], cmdline: report.closeWait.owners[0].cmdline.split(' ')[0] },
+      {
+        pid: storm.leakerPid,
+        command: 'node',
+        cmdline: process.execPath,
+        unit: own.unit,
+        container: own.container,
+        sockets: 200,
+      },
+    );
+    assert.deepEqual(report.closeWait.byPeer, [{ peer: '127.0.0.1:8082', count: 200 }]);
     assert.equal(report.closeWait.unattributed, 0);
     assert.ok(report.findings.some((f: { id: string }) => f.id === 'CLOSE_WAIT_HELD'));
     assert.ok(report.recommendations.some((x: { where: string }) => x.where === 'application'));
-    assert.match(human?.stdout ?? '', new RegExp(`pid ${storm.leakerPid} \\(node\\)\\s+200`));
+    assert.match(
+      human?.stdout ?? '',
+      new RegExp(`pid ${storm.leakerPid} \\(${process.execPath} -e [^\\n]*\\s+200$`, 'm'),
+    );
 
     // check: OK by default (200 CLOSE_WAIT is above the default warning 100: WARNING), then the configured thresholds.
     assert.equal(checkDefault?.status, 1, checkDefault?.stdout);
@@ -140,7 +161,7 @@ test(
     assert.match(metrics?.stdout ?? '', /^tune_time_wait_sockets\{side="client"\} 5000$/m);
     assert.match(
       metrics?.stdout ?? '',
-      new RegExp(`^tune_close_wait_sockets\\{pid="${storm.leakerPid}",command="node"\\} 200$`, 'm'),
+      new RegExp(`^tune_close_wait_sockets\\{command="node",unit="${own.unit ?? own.container ?? ''}"\\} 200$`, 'm'),
     );
     if (promtool) {
       const check = spawnSync(promtool, ['check', 'metrics'], { input: metrics?.stdout, encoding: 'utf8' });
@@ -150,7 +171,13 @@ test(
 );
 
 test('check with no root to read is UNKNOWN; watch needs --count off a terminal', () => {
-  const run = (args: string[]) => spawnSync(process.execPath, [TUNE_BIN, ...args], { encoding: 'utf8' });
+  // On the live host: the last-run counters go to a private directory, not the host's /run/tune.
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tune-run-'));
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [TUNE_BIN, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, TUNE_RUN_DIR: runDir },
+    });
   const w = run(['watch']);
   assert.equal(w.status, 2);
   assert.match(w.stderr, /--count is required when output is not a terminal/);
@@ -165,4 +192,5 @@ test('check with no root to read is UNKNOWN; watch needs --count off a terminal'
     .map((l) => JSON.parse(l));
   assert.equal(lines.length, 2);
   assert.equal(lines[0].rates.seconds, 0.2);
+  fs.rmSync(runDir, { recursive: true, force: true });
 });

@@ -1,4 +1,5 @@
 // A DiagnosisInput around a census with neutral defaults, so each test states only what it is about.
+import { NO_WINDOW } from '../../src/core/diagnose/counter-window.js';
 import type { DiagnosisInput } from '../../src/core/diagnose/diagnosis.js';
 import type { SocketCensus } from '../../src/core/diagnose/socket-census.js';
 
@@ -13,7 +14,10 @@ export function diagnosisInput(census: SocketCensus, o: Partial<DiagnosisInput> 
     counters: {},
     sockstat: {},
     owners: null,
-    earlier: null,
+    listenerOwners: {},
+    producers: null,
+    window: NO_WINDOW,
+    filter: [],
     topN: 5,
     ...o,
   };

@@ -11,6 +11,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export interface Terminal {
   /** Everything the terminal showed so far (scrollback included, wrapped lines joined). */
   screen(): string;
+  /** The visible screen only (no scrollback), one string per row. */
+  visible(): string[];
+  /** Lines in the pane's scrollback (tmux history_size). */
+  historySize(): number;
   /** Waits (bounded) until the text after the `from`-th character of the screen matches. */
   waitFor(re: RegExp, opts?: { timeoutMs?: number; from?: number }): Promise<string>;
   /** Types keys (tmux key names: Enter, Space, Down, C-c, or literal text). */
@@ -23,8 +27,12 @@ export interface Terminal {
 
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
-/** Runs `script` (bash) in the sandbox on a 300x60 terminal and gives `fn` the terminal; always cleans up. */
-export async function withTerminal(script: string, fn: (t: Terminal) => Promise<void>): Promise<void> {
+/** Runs `script` (bash) in the sandbox on a 300x60 terminal (or `size`) and gives `fn` the terminal; always cleans up. */
+export async function withTerminal(
+  script: string,
+  fn: (t: Terminal) => Promise<void>,
+  size: { columns: number; rows: number } = { columns: 300, rows: 60 },
+): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tune-tty-'));
   const conf = path.join(dir, 'tmux.conf');
   fs.writeFileSync(conf, 'set -g history-limit 50000\n');
@@ -34,7 +42,21 @@ export async function withTerminal(script: string, fn: (t: Terminal) => Promise<
   const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
   const started = spawnSync(
     'tmux',
-    ['-L', socket, '-f', conf, 'new-session', '-d', '-s', 'main', '-x', '300', '-y', '60', `${SANDBOX} bash ${file}`],
+    [
+      '-L',
+      socket,
+      '-f',
+      conf,
+      'new-session',
+      '-d',
+      '-s',
+      'main',
+      '-x',
+      String(size.columns),
+      '-y',
+      String(size.rows),
+      `${SANDBOX} bash ${file}`,
+    ],
     {
       encoding: 'utf8',
     },
@@ -44,6 +66,8 @@ export async function withTerminal(script: string, fn: (t: Terminal) => Promise<
   const screen = () => tmux('capture-pane', '-p', '-J', '-t', 'main', '-S', '-50000').stdout;
   const term: Terminal = {
     screen,
+    visible: () => tmux('capture-pane', '-p', '-t', 'main').stdout.replace(/\n$/, '').split('\n'),
+    historySize: () => Number(tmux('display-message', '-p', '-t', 'main', '#{history_size}').stdout.trim()),
     async waitFor(re, opts = {}) {
       const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
       for (;;) {

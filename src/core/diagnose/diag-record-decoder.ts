@@ -27,7 +27,11 @@ export class DiagRecordDecoder {
   private readonly rec: TcpRecord = emptyTcpRecord(4);
   records = 0;
 
-  constructor(private readonly onRow: (r: TcpRecord) => void) {}
+  constructor(
+    private readonly onRow: (r: TcpRecord) => void,
+    /** Owner records (the helper's --owners: which process holds a socket inode) and round marks (--sample). */
+    private readonly extras?: { owner(inode: number, pid: number): void; mark(): void },
+  ) {}
 
   push(chunk: Buffer): void {
     let buf = chunk;
@@ -48,6 +52,8 @@ export class DiagRecordDecoder {
   private decode(b: Buffer, at: number): void {
     const r = this.rec;
     const family = b[at];
+    if (family === 0xff && this.extras) return this.extras.owner(u32(b, at + 52), u32(b, at + 4));
+    if (family === 0xfe && this.extras) return this.extras.mark();
     const state = b[at + 1] ?? 0;
     if ((family !== 4 && family !== 6) || state < 1 || state >= TCP_STATE_NAMES.length)
       throw new Error(`tcp-diag record ${this.records + 1}: family ${family}, state ${state}`);

@@ -1,9 +1,12 @@
 // Turns a socket census, counters and bounding sysctls into a report that names causes and fixes. Pure.
+import { counterDeltas, type CounterWindow } from './counter-window.js';
+import { findingsOf, recommend } from './diagnosis-findings.js';
 import type { CounterGroups } from './net-counters.js';
+import type { ProcessIdentity } from './process-identity.js';
 import { parsePortList } from '../sysctl/port-list.js';
 import type { SocketCensus } from './socket-census.js';
 
-export const DIAGNOSIS_SCHEMA_VERSION = 1;
+export const DIAGNOSIS_SCHEMA_VERSION = 2;
 
 export type DiagnosisSeverity = 'crit' | 'warn' | 'info';
 
@@ -23,11 +26,30 @@ export interface Recommendation {
   command?: string;
 }
 
-/** Who holds the CLOSE_WAIT sockets (read by src/system/socket-owners.ts). */
+/** Who holds the CLOSE_WAIT sockets (read by src/system/sockets/socket-owners.ts). */
 export interface OwnerInfo {
-  owners: { pid: number; command: string; sockets: number }[];
+  owners: (ProcessIdentity & { sockets: number })[];
   unreadableProcesses: number;
   attributed: number;
+}
+
+/** What sampling the live connections to the busiest client-side TIME_WAIT destinations saw. */
+export interface ProducerSample {
+  /** Length of the sampling window and how many times the table was read in it. */
+  seconds: number;
+  samples: number;
+  destinations: {
+    remote: string;
+    port: number;
+    /** Distinct live (SYN_SENT, ESTABLISHED) connections to it seen per owning process. */
+    owners: { process: ProcessIdentity; connections: number }[];
+    /** Live connections seen whose owner could not be found (gone before the scan, or hidden). */
+    unattributed: number;
+  }[];
+  /** Why no sample was taken (e.g. no new outgoing connections while reading), or null. */
+  note: string | null;
+  /** Outgoing connections opened during the window (Tcp ActiveOpens growth), or null when unknown. */
+  activeOpens: number | null;
 }
 
 export interface DiagnosisInput {
@@ -42,8 +64,13 @@ export interface DiagnosisInput {
   counters: CounterGroups;
   sockstat: CounterGroups;
   owners: OwnerInfo | null;
-  /** Counters sampled `seconds` apart (for --interval), else null. */
-  earlier: { counters: CounterGroups; seconds: number } | null;
+  /** Listening sockets' owners by inode (listeners that need naming: queued connections, server TIME_WAIT). */
+  listenerOwners: Record<number, ProcessIdentity>;
+  producers: ProducerSample | null;
+  /** The earlier counter sample: --interval, a watch frame, the last run's, or none (first run). */
+  window: CounterWindow;
+  /** The --port/--dst/--state filter in words (empty: every socket). */
+  filter: string[];
   topN: number;
 }
 
@@ -57,12 +84,40 @@ export interface DiagnosisReport {
   takenAt: string;
   hostname: string;
   kernel: string;
-  sockets: { total: number; byState: Record<string, number>; source: TableSource['source']; sourceNote: string | null };
+  sockets: {
+    total: number;
+    byState: Record<string, number>;
+    source: TableSource['source'];
+    sourceNote: string | null;
+    filter: string[];
+  };
   timeWait: {
     total: number;
     maxBuckets: number | null;
     client: { total: number; top: { remote: string; port: number; count: number }[] };
-    server: { total: number; top: { remote: string; count: number }[] };
+    server: {
+      total: number;
+      top: { remote: string; count: number }[];
+      /** By local port, with the listener's process when one listens there now. */
+      byPort: { port: number; count: number; process: ProcessIdentity | null }[];
+    };
+    /** Neither the ports nor a current listener tell the side. */
+    unclassified: number;
+    /** Who opens the client-side connections (sampled), when sampled. */
+    producers: {
+      seconds: number;
+      samples: number;
+      note: string | null;
+      /** Outgoing connections opened during the window (all destinations). */
+      activeOpens: number | null;
+      destinations: {
+        destination: string;
+        /** Distinct live connections caught, and of them the ones whose owner was found. */
+        caught: number;
+        producers: { process: ProcessIdentity; opened: number; seen: number }[];
+        unattributed: number;
+      }[];
+    } | null;
   };
   ephemeral: {
     range: [number, number];
@@ -72,8 +127,12 @@ export interface DiagnosisReport {
     untrackedTuples: number;
   };
   closeWait: {
+    /** Leaked CLOSE_WAIT: accepted connections the peer closed and the process did not. */
     total: number;
+    /** CLOSE_WAIT still in an accept queue: never accepted, so the listener's problem (LISTENER_NOT_ACCEPTING). */
+    inAcceptQueue: number;
     byLocalPort: { port: number; count: number }[];
+    byPeer: { peer: string; count: number }[];
     owners: OwnerInfo['owners'];
     unattributed: number;
     note: string | null;
@@ -86,10 +145,18 @@ export interface DiagnosisReport {
     backlog: number | null;
     percent: number | null;
     synRecv: number;
+    /** Connections seen waiting in the queue (not yet accepted), and those of them the client already closed. */
+    queued: number;
+    queuedClosed: number;
+    process: ProcessIdentity | null;
   }[];
   /** net.core.somaxconn: the cap of every listen() backlog. */
   somaxconn: number | null;
+  /** Since-boot values (context; findings judge `counterDeltas`). */
   counters: Record<string, number | null>;
+  /** Growth of the event counters over `counterWindow`, or null (first run, or counters reset). */
+  counterDeltas: Record<string, number> | null;
+  counterWindow: { source: CounterWindow['source']; seconds: number; since: string | null; note: string | null };
   conntrack: { count: number; max: number; percent: number } | null;
   fileHandles: { allocated: number; max: number; percent: number } | null;
   rates: null | {
@@ -139,22 +206,32 @@ export function diagnose(input: DiagnosisInput): DiagnosisReport {
     .map(([key, used]) => ({ ...c.tupleOf(key), used, percent: pct(used, usable) }));
   const clientTop = c.clientTimeWait.top(input.topN).map(([key, count]) => ({ ...c.destinationOf(key), count }));
   const serverTop = c.serverTimeWait.top(input.topN).map(([key, count]) => ({ remote: c.clientOf(key), count }));
-  const listeners = c.listeners.map((l) => ({
-    address: l.address,
-    port: l.port,
-    acceptQueue: l.acceptQueue,
-    backlog: l.backlog,
-    percent: l.backlog === null ? null : pct(l.acceptQueue, l.backlog),
-    synRecv: c.synRecvByPort.get(l.port),
-  }));
+  const ownerOfPort = (port: number) => {
+    const l = c.listeners.find((x) => x.port === port && input.listenerOwners[x.inode]);
+    return l ? (input.listenerOwners[l.inode] ?? null) : null;
+  };
+  const listeners = c.listeners
+    .filter((l) => l.shown || l.queued > 0)
+    .map((l) => ({
+      address: l.address,
+      port: l.port,
+      acceptQueue: l.acceptQueue,
+      backlog: l.backlog,
+      percent: l.backlog === null ? null : pct(l.acceptQueue, l.backlog),
+      synRecv: c.synRecvByPort.get(l.port),
+      queued: l.queued,
+      queuedClosed: l.queuedClosed,
+      process: input.listenerOwners[l.inode] ?? null,
+    }));
   const counter = (g: string, n: string, from = input.counters): number | null => from[g]?.[n] ?? null;
   const counters = Object.fromEntries(COUNTERS.map(([g, n]) => [n, counter(g, n)]));
   const ctCount = int(input.sysctl['net.netfilter.nf_conntrack_count']);
   const ctMax = int(input.sysctl['net.netfilter.nf_conntrack_max']);
   const fileNr = ints(input.sysctl['fs.file-nr']);
   const fileMax = int(input.sysctl['fs.file-max']);
-  const rates = computeRates(input);
-  const closeWaitTotal = c.count('CLOSE_WAIT');
+  const deltas = counterDeltas(input.counters, input.window);
+  const rates = computeRates(input, deltas);
+  const closeWaitTotal = c.leakedCloseWait;
   const unattributed = input.owners ? Math.max(0, closeWaitTotal - input.owners.attributed) : closeWaitTotal;
 
   const report: DiagnosisReport = {
@@ -167,12 +244,21 @@ export function diagnose(input: DiagnosisInput): DiagnosisReport {
       byState: Object.fromEntries(Object.entries(c.byState()).sort()),
       source: input.tables.source,
       sourceNote: input.tables.note,
+      filter: input.filter,
     },
     timeWait: {
       total: c.count('TIME_WAIT'),
       maxBuckets: int(input.sysctl['net.ipv4.tcp_max_tw_buckets']) ?? null,
       client: { total: c.clientTimeWait.total(), top: clientTop },
-      server: { total: c.serverTimeWait.total(), top: serverTop },
+      server: {
+        total: c.serverTimeWait.total(),
+        top: serverTop,
+        byPort: c.serverTimeWaitByPort
+          .top(input.topN)
+          .map(([port, count]) => ({ port, count, process: ownerOfPort(port) })),
+      },
+      unclassified: c.unclassifiedTimeWait,
+      producers: producersOf(input.producers),
     },
     ephemeral: {
       range: [low, high],
@@ -183,7 +269,12 @@ export function diagnose(input: DiagnosisInput): DiagnosisReport {
     },
     closeWait: {
       total: closeWaitTotal,
+      inAcceptQueue: c.closeWaitInAcceptQueue,
       byLocalPort: c.closeWaitByPort.top(input.topN).map(([port, count]) => ({ port, count })),
+      byPeer: c.closeWaitByPeer.top(input.topN).map(([key, count]) => {
+        const d = c.destinationOf(key);
+        return { peer: d.remote.includes(':') ? `[${d.remote}]:${d.port}` : `${d.remote}:${d.port}`, count };
+      }),
       owners: input.owners?.owners.slice(0, input.topN) ?? [],
       unattributed,
       note:
@@ -198,6 +289,15 @@ export function diagnose(input: DiagnosisInput): DiagnosisReport {
     listeners,
     somaxconn: int(input.sysctl['net.core.somaxconn']) ?? null,
     counters,
+    counterDeltas: deltas,
+    counterWindow: {
+      source: deltas ? input.window.source : 'none',
+      seconds: deltas ? input.window.seconds : 0,
+      since: deltas ? input.window.since : null,
+      note:
+        input.window.note ??
+        (input.window.source !== 'none' && !deltas ? 'the kernel counters were reset since the earlier sample' : null),
+    },
     conntrack: ctCount !== undefined && ctMax ? { count: ctCount, max: ctMax, percent: pct(ctCount, ctMax) } : null,
     fileHandles:
       fileNr[0] !== undefined && fileMax
@@ -207,196 +307,49 @@ export function diagnose(input: DiagnosisInput): DiagnosisReport {
     findings: [],
     recommendations: [],
   };
-  report.findings = findingsOf(report);
+  // Most severe first (stable within a severity), so "What to do" and a cut watch frame lead with what matters.
+  const rank: Record<DiagnosisSeverity, number> = { crit: 0, warn: 1, info: 2 };
+  report.findings = findingsOf(report).sort((a, b) => rank[a.severity] - rank[b.severity]);
   report.recommendations = recommend(report);
   return report;
 }
 
-function computeRates(input: DiagnosisInput): DiagnosisReport['rates'] {
-  if (!input.earlier || input.earlier.seconds <= 0) return null;
-  const d = (n: string) =>
-    ((input.counters.Tcp?.[n] ?? 0) - (input.earlier?.counters.Tcp?.[n] ?? 0)) / (input.earlier?.seconds ?? 1);
-  const active = Math.max(0, d('ActiveOpens'));
+/** Connection rates over a short window only (--interval, a watch frame): a rate over hours says little now. */
+function computeRates(input: DiagnosisInput, deltas: Record<string, number> | null): DiagnosisReport['rates'] {
+  const seconds = input.window.seconds;
+  if (!deltas || input.window.source !== 'interval' || seconds <= 0) return null;
+  const active = (deltas.ActiveOpens ?? 0) / seconds;
   return {
-    seconds: input.earlier.seconds,
+    seconds,
     activeOpensPerSec: Math.round(active * 10) / 10,
-    passiveOpensPerSec: Math.round(Math.max(0, d('PassiveOpens')) * 10) / 10,
+    passiveOpensPerSec: Math.round(((deltas.PassiveOpens ?? 0) / seconds) * 10) / 10,
     projectedClientTimeWait: Math.round(active * TIME_WAIT_SECONDS),
   };
 }
 
-function findingsOf(r: DiagnosisReport): DiagnosisFinding[] {
-  const out: DiagnosisFinding[] = [];
-  const w = r.ephemeral.worst[0];
-  if (w && w.percent >= 50) {
-    out.push({
-      id: w.percent >= 90 ? 'EPHEMERAL_PORTS_EXHAUSTED' : 'EPHEMERAL_PORTS_PRESSURE',
-      severity: w.percent >= 90 ? 'crit' : 'warn',
-      message: `${w.used} of ${r.ephemeral.usable} usable ephemeral ports (${w.percent}%) are held by connections from ${w.local} to ${w.remote}:${w.port}; at 100% connect() fails with "Cannot assign requested address" (EADDRNOTAVAIL).`,
-      advice:
-        'Reuse connections (pooling, HTTP keep-alive) so fewer are opened and closed; then widen ip_local_port_range and enable tcp_tw_reuse (profile short-connection-api), or spread load over more destination addresses or ports.',
-      evidence: { local: w.local, remote: `${w.remote}:${w.port}`, used: w.used, usable: r.ephemeral.usable },
-    });
-  }
-  const ct = r.timeWait.client;
-  if (ct.total > 0) {
-    const top = ct.top[0];
-    out.push({
-      id: 'TIME_WAIT_CLIENT_SIDE',
-      severity: top && pct(top.count, r.ephemeral.usable) >= 50 ? 'warn' : 'info',
-      message: `${ct.total} TIME_WAIT socket(s) from connections this host opened and closed first${top ? `; most go to ${top.remote}:${top.port} (${top.count})` : ''}. Each holds its local port for 60 s (fixed in the kernel).`,
-      advice:
-        'Keep connections open and reuse them; let the server close first where the protocol allows. tcp_fin_timeout does not shorten TIME_WAIT; tcp_tw_reuse (client side) lets new connections reuse these ports safely.',
-      evidence: { total: ct.total, topDestination: top ? `${top.remote}:${top.port}` : null },
-    });
-  }
-  const st = r.timeWait.server;
-  if (st.total > 0) {
-    out.push({
-      id: 'TIME_WAIT_SERVER_SIDE',
-      severity: 'info',
-      message: `${st.total} TIME_WAIT socket(s) from connections this host accepted and closed first (as the server). They use no ports and little memory; they are harmless unless tcp_max_tw_buckets overflows.`,
-      advice:
-        'If they matter, have clients close first (HTTP keep-alive, client-initiated close); no kernel change needed.',
-      evidence: { total: st.total },
-    });
-  }
-  const overflow = r.counters.TCPTimeWaitOverflow ?? 0;
-  if (overflow > 0 || (r.timeWait.maxBuckets && r.timeWait.total >= 0.9 * r.timeWait.maxBuckets)) {
-    out.push({
-      id: 'TIME_WAIT_BUCKETS_OVERFLOW',
-      severity: 'warn',
-      message: `TIME_WAIT is at ${r.timeWait.total} of tcp_max_tw_buckets ${r.timeWait.maxBuckets ?? '?'}; TCPTimeWaitOverflow=${overflow}: past the limit the kernel drops sockets without TIME_WAIT protection.`,
-      advice:
-        'Reduce connection churn in the application; raise tcp_max_tw_buckets with memory (profile short-connection-api raises it), never lower it.',
-      evidence: { timeWait: r.timeWait.total, maxBuckets: r.timeWait.maxBuckets, TCPTimeWaitOverflow: overflow },
-    });
-  }
-  if (r.closeWait.total > 0) {
-    const o = r.closeWait.owners[0];
-    out.push({
-      id: 'CLOSE_WAIT_HELD',
-      severity: r.closeWait.total >= 100 ? 'warn' : 'info',
-      message: `${r.closeWait.total} socket(s) in CLOSE_WAIT: the peer closed, but the application has not called close()${o ? `; most are held by pid ${o.pid} (${o.command}, ${o.sockets})` : ''}.${r.closeWait.note ? ` ${r.closeWait.note}.` : ''}`,
-      advice:
-        'This is an application bug (a leaked connection or a missing close() on error paths); no sysctl fixes it. Restarting the process releases them.',
-      evidence: { total: r.closeWait.total, pid: o?.pid ?? null, command: o?.command ?? null },
-    });
-  }
-  for (const l of r.listeners) {
-    if (l.backlog !== null && l.percent !== null && l.backlog > 0 && l.percent >= 80) {
-      out.push({
-        id: 'LISTEN_QUEUE_FULL',
-        severity: l.acceptQueue >= l.backlog ? 'crit' : 'warn',
-        message: `listener ${l.address}:${l.port} has ${l.acceptQueue} connections waiting for accept() of ${l.backlog} allowed (${l.percent}%); when full, new connections are dropped (ListenOverflows).`,
-        advice:
-          'The application accepts too slowly: add accept workers; and raise its listen() backlog together with net.core.somaxconn (profile proxy or syn-flood-guard), then restart it.',
-        evidence: { listener: `${l.address}:${l.port}`, acceptQueue: l.acceptQueue, backlog: l.backlog },
-      });
-    }
-  }
-  const lo = r.counters.ListenOverflows ?? 0;
-  if (lo > 0) {
-    out.push({
-      id: 'LISTEN_OVERFLOWS_SEEN',
-      severity: 'warn',
-      message: `the kernel has dropped connections because an accept queue was full ${lo} time(s) since boot (ListenOverflows; ListenDrops=${r.counters.ListenDrops ?? 0}).`,
-      advice:
-        'Find the slow listener (LISTEN_QUEUE_FULL, `tune watch`); raise backlog and somaxconn and accept faster.',
-      evidence: { ListenOverflows: lo, ListenDrops: r.counters.ListenDrops ?? null },
-    });
-  }
-  const syn = r.sockets.byState.SYN_RECV ?? 0;
-  // A listener's limit bounds its SYN queue too; when /proc hid it, somaxconn (the cap of every backlog) stands in.
-  const synHot = r.listeners.find((l) => {
-    const limit = l.backlog ?? r.somaxconn;
-    return limit !== null && limit > 0 && l.synRecv >= Math.max(64, limit / 2);
-  });
-  if (synHot || syn >= 1024 || (r.counters.SyncookiesSent ?? 0) > 0) {
-    out.push({
-      id: 'SYN_FLOOD_SUSPECTED',
-      severity: synHot || syn >= 1024 ? 'warn' : 'info',
-      message: `${syn} half-open connection(s) in SYN_RECV${synHot ? `, ${synHot.synRecv} on ${synHot.address}:${synHot.port}` : ''}; SYN cookies sent since boot: ${r.counters.SyncookiesSent ?? 0}.`,
-      advice:
-        'Keep tcp_syncookies=1 and expire half-open connections sooner (profile syn-flood-guard); filter the sources upstream if it persists.',
-      evidence: { synRecv: syn, SyncookiesSent: r.counters.SyncookiesSent ?? null },
-    });
-  }
-  if (r.conntrack && r.conntrack.percent >= 80) {
-    out.push({
-      id: 'CONNTRACK_TABLE_PRESSURE',
-      severity: r.conntrack.percent >= 95 ? 'crit' : 'warn',
-      message: `the conntrack table holds ${r.conntrack.count} of ${r.conntrack.max} entries (${r.conntrack.percent}%); when full, new flows are dropped ("nf_conntrack: table full, dropping packet").`,
-      advice:
-        'Raise nf_conntrack_max together with the hash size, or exempt high-churn traffic from tracking (notrack); shorter-lived connections also help.',
-      evidence: { count: r.conntrack.count, max: r.conntrack.max },
-    });
-  }
-  if (r.fileHandles && r.fileHandles.percent >= 80) {
-    out.push({
-      id: 'FILE_HANDLES_PRESSURE',
-      severity: r.fileHandles.percent >= 95 ? 'crit' : 'warn',
-      message: `${r.fileHandles.allocated} of fs.file-max ${r.fileHandles.max} file handles are allocated (${r.fileHandles.percent}%).`,
-      advice: 'Look for descriptor leaks first; raise fs.file-max (profile proxy only ever raises it).',
-      evidence: { allocated: r.fileHandles.allocated, max: r.fileHandles.max },
-    });
-  }
-  if (r.rates) {
-    const proj = r.rates.projectedClientTimeWait;
-    out.push({
-      id: 'CONNECTION_RATE',
-      severity: proj > r.ephemeral.usable ? 'warn' : 'info',
-      message: `${r.rates.activeOpensPerSec} new outgoing and ${r.rates.passiveOpensPerSec} new incoming connections per second over ${r.rates.seconds}s. If this host closes the outgoing ones first, TIME_WAIT settles near ${proj} (rate x 60 s) against ${r.ephemeral.usable} usable ports per destination.`,
-      advice:
-        proj > r.ephemeral.usable
-          ? 'At this rate one destination would run out of ports: pool connections, or apply short-connection-api and spread over more destinations.'
-          : 'Within the port range at this rate.',
-      evidence: {
-        activeOpensPerSec: r.rates.activeOpensPerSec,
-        projectedClientTimeWait: proj,
-        usable: r.ephemeral.usable,
-      },
-    });
-  }
-  return out;
-}
-
-function recommend(r: DiagnosisReport): Recommendation[] {
-  const ids = new Set(r.findings.map((f) => f.id));
-  const out: Recommendation[] = [];
-  const plan = (profile: string, why: string) =>
-    out.push({ where: 'kernel', profile, command: `tune plan --profile ${profile}`, why });
-  if (
-    ids.has('EPHEMERAL_PORTS_EXHAUSTED') ||
-    ids.has('EPHEMERAL_PORTS_PRESSURE') ||
-    r.findings.some((f) => f.id === 'TIME_WAIT_CLIENT_SIDE' && f.severity === 'warn')
-  )
-    out.push({
-      where: 'application',
-      why: 'reuse outgoing connections (pooling, keep-alive): fewer connections opened means fewer ports in TIME_WAIT',
-    });
-  if (
-    ids.has('EPHEMERAL_PORTS_EXHAUSTED') ||
-    ids.has('EPHEMERAL_PORTS_PRESSURE') ||
-    ids.has('TIME_WAIT_BUCKETS_OVERFLOW') ||
-    (ids.has('CONNECTION_RATE') && r.findings.find((f) => f.id === 'CONNECTION_RATE')?.severity === 'warn')
-  )
-    plan(
-      'short-connection-api',
-      'more ephemeral ports per destination and safe TIME_WAIT reuse for outgoing connections',
-    );
-  if (ids.has('LISTEN_QUEUE_FULL') || ids.has('LISTEN_OVERFLOWS_SEEN')) {
-    out.push({
-      where: 'application',
-      why: 'accept faster and ask listen() for a larger backlog, then restart the listener',
-    });
-    plan('proxy', 'a larger accept queue limit (somaxconn) for bursty listeners');
-  }
-  if (ids.has('SYN_FLOOD_SUSPECTED')) plan('syn-flood-guard', 'SYN cookies on and half-open connections expire sooner');
-  if (ids.has('CLOSE_WAIT_HELD'))
-    out.push({
-      where: 'application',
-      why: 'close sockets after the peer closes (CLOSE_WAIT is a leak in the process that holds them)',
-    });
-  return out;
+/**
+ * Who opened the connections now in TIME_WAIT. Short connections are mostly opened and closed between samples, so a
+ * producer is credited with the window's outgoing connections (ActiveOpens growth) in proportion to the live
+ * connections caught per owner, never with fewer than it was seen holding.
+ */
+function producersOf(p: ProducerSample | null): DiagnosisReport['timeWait']['producers'] {
+  if (!p) return null;
+  const caughtAll = p.destinations.reduce(
+    (a, d) => a + d.unattributed + d.owners.reduce((x, o) => x + o.connections, 0),
+    0,
+  );
+  const opened = (n: number) =>
+    p.activeOpens !== null && caughtAll > 0 ? Math.max(n, Math.round((p.activeOpens * n) / caughtAll)) : n;
+  return {
+    seconds: p.seconds,
+    samples: p.samples,
+    note: p.note,
+    activeOpens: p.activeOpens,
+    destinations: p.destinations.map((d) => ({
+      destination: d.remote.includes(':') ? `[${d.remote}]:${d.port}` : `${d.remote}:${d.port}`,
+      caught: d.unattributed + d.owners.reduce((x, o) => x + o.connections, 0),
+      producers: d.owners.map((o) => ({ process: o.process, seen: o.connections, opened: opened(o.connections) })),
+      unattributed: d.unattributed,
+    })),
+  };
 }

@@ -1,5 +1,6 @@
 // `tune metrics`: Prometheus text exposition for node_exporter's textfile collector, labels bounded to top N.
 import type { DiagnosisReport } from '../diagnose/diagnosis.js';
+import { placeOf } from '../diagnose/process-identity.js';
 import { monitoringMetrics } from './monitoring-metrics.js';
 import { SHOWN_TCP_STATES } from '../diagnose/tcp-table-parser.js';
 
@@ -23,19 +24,25 @@ export function renderPrometheus(r: DiagnosisReport): string {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [l, v] of samples) out.push(`${name}${labels(l)} ${Number.isFinite(v) ? v : 0}`);
   };
+  const source =
+    r.sockets.source === 'netlink' ? 'read through netlink sock_diag' : 'read from /proc/net/tcp and /proc/net/tcp6';
+  family('tune_socket_table_source', 'gauge', 'How the TCP tables were read this run (1 for the source used).', [
+    [{ source: r.sockets.source }, 1],
+  ]);
   family(
     'tune_tcp_sockets',
     'gauge',
-    'TCP sockets by kernel state (/proc/net/tcp and tcp6).',
+    `TCP sockets by kernel state (${source}).`,
     SHOWN_TCP_STATES.map((s) => [{ state: s }, r.sockets.byState[s] ?? 0]),
   );
   family(
     'tune_time_wait_sockets',
     'gauge',
-    'TIME_WAIT sockets: client side (this host connected) or server side (accepted).',
+    `TIME_WAIT sockets: client side (this host connected), server side (accepted) or unknown, from the ports (${source}).`,
     [
       [{ side: 'client' }, r.timeWait.client.total],
       [{ side: 'server' }, r.timeWait.server.total],
+      [{ side: 'unknown' }, r.timeWait.unclassified],
     ],
   );
   family(
@@ -56,19 +63,44 @@ export function renderPrometheus(r: DiagnosisReport): string {
     'Ephemeral ports in use per source address and destination (top N only).',
     r.ephemeral.worst.map((w) => [{ source: w.local, destination: `${w.remote}:${w.port}` }, w.used]),
   );
+  // By command and unit (or container), not pid: a restart must not start a new series.
+  const byOwner = new Map<string, { command: string; unit: string; sockets: number }>();
+  for (const o of r.closeWait.owners) {
+    const unit = placeOf(o);
+    const k = `${o.command}\0${unit}`;
+    const e = byOwner.get(k) ?? { command: o.command, unit, sockets: 0 };
+    e.sockets += o.sockets;
+    byOwner.set(k, e);
+  }
   family(
     'tune_close_wait_sockets',
     'gauge',
-    'CLOSE_WAIT sockets by owning process (top N only; unattributed under pid="").',
+    `Leaked CLOSE_WAIT sockets by owning command and systemd unit or container (top N; unattributed under command=""; owners from /proc/PID/fd, sockets ${source}).`,
     [
-      ...r.closeWait.owners.map((o): [Record<string, string | number>, number] => [
-        { pid: o.pid, command: o.command },
+      ...[...byOwner.values()].map((o): [Record<string, string | number>, number] => [
+        { command: o.command, unit: o.unit },
         o.sockets,
       ]),
       ...(r.closeWait.unattributed
-        ? [[{ pid: '', command: '' }, r.closeWait.unattributed] as [Record<string, string>, number]]
+        ? [[{ command: '', unit: '' }, r.closeWait.unattributed] as [Record<string, string>, number]]
         : []),
     ],
+  );
+  family(
+    'tune_accept_queue_closed_sockets',
+    'gauge',
+    `Connections the client already closed that still wait in a listener's accept queue (the listener is not accepting; ${source}).`,
+    r.listeners
+      .filter((l) => l.queuedClosed > 0)
+      .slice(0, 20)
+      .map((l) => [
+        {
+          listener: `${l.address}:${l.port}`,
+          command: l.process?.command ?? '',
+          unit: l.process ? placeOf(l.process) : '',
+        },
+        l.queuedClosed,
+      ]),
   );
   const topListeners = [...r.listeners]
     .sort((a, b) => (b.percent ?? -1) - (a.percent ?? -1) || b.acceptQueue - a.acceptQueue || a.port - b.port)
@@ -76,13 +108,13 @@ export function renderPrometheus(r: DiagnosisReport): string {
   family(
     'tune_listen_queue_length',
     'gauge',
-    'Connections waiting for accept() per listener (top 20 by fill).',
+    `Connections waiting for accept() per listener (top 20 by fill; ${source}).`,
     topListeners.map((l) => [{ listener: `${l.address}:${l.port}` }, l.acceptQueue]),
   );
   family(
     'tune_listen_queue_limit',
     'gauge',
-    'Accept queue limit per listener: min(listen backlog, somaxconn).',
+    'Accept queue limit per listener: min(listen backlog, somaxconn); only when read through netlink sock_diag.',
     topListeners.flatMap((l) => (l.backlog === null ? [] : [[{ listener: `${l.address}:${l.port}` }, l.backlog]])),
   );
   family(

@@ -7,7 +7,8 @@ import net = require('node:net');
 import os = require('node:os');
 import path = require('node:path');
 import { DiagRecordDecoder } from '../../core/diagnose/diag-record-decoder.js';
-import { SocketCensus } from '../../core/diagnose/socket-census.js';
+import type { Destination } from '../../core/diagnose/socket-census.js';
+import type { TcpRecord } from '../../core/diagnose/tcp-table-parser.js';
 import { packageRoot } from '../files/package-root.js';
 
 /**
@@ -31,33 +32,70 @@ export function tcpDiagHelper(): { file: string } | { missing: string } {
   }
 }
 
-export type NetlinkCensus = { ok: true; census: SocketCensus } | { ok: false; why: string };
+export type NetlinkDump = { ok: true } | { ok: false; why: string };
+
+/** The helper's sampling mode: repeated dumps of `states` to the destinations, each followed by an owner scan. */
+export interface SampleRequest {
+  states: number;
+  seconds: number;
+  destinations: Destination[];
+  owner(inode: number, pid: number): void;
+  mark(): void;
+}
+
+/** F:HEX:PORT, the address bytes in network order (the kernel's IPv4 u32 has the first octet low). */
+function destinationArg(d: Destination): string {
+  if (d.family === 4) {
+    const b = [d.v4 & 255, (d.v4 >>> 8) & 255, (d.v4 >>> 16) & 255, d.v4 >>> 24];
+    return `4:${b.map((x) => x.toString(16).padStart(2, '0')).join('')}:${d.port}`;
+  }
+  // The kernel's IPv6 hex is four host-order (little-endian) words: reverse each word's bytes.
+  let hex = '';
+  for (let w = 0; w < 32; w += 8) for (let i = 6; i >= 0; i -= 2) hex += d.hex.slice(w + i, w + i + 2);
+  return `6:${hex}:${d.port}`;
+}
 
 const CHUNK = 1 << 16;
 
 /**
- * Dumps both tables through the helper. Any failure is returned, not thrown: the caller falls back to procfs.
+ * Dumps both tables through the helper, every row to `onRow`; with `owner`, then the processes holding CLOSE_WAIT and
+ * listening sockets (the helper scans /proc/PID/fd itself, far faster than JavaScript can); with `sample`, repeated
+ * rounds (see SampleRequest). Any failure is returned, not thrown: the caller falls back to procfs.
  *
  * Memory: a child's stdout pipe hands every 64 KiB read to JavaScript as a fresh Buffer, and enough of them outlive
  * the young generation that a 1M-socket dump grew the process by ~30 MB. So the helper's stdout is instead one end of
  * a Unix socket whose other end is read with `onread` into a single reused buffer. The socket lives in a private
  * (0700) temporary directory, so nobody else can connect to it, and is removed as soon as both ends are connected.
  */
-export async function readSocketCensusNetlink(
+export async function readRowsNetlink(
   helper: string,
-  ephemeral: { low: number; high: number },
-): Promise<NetlinkCensus> {
+  onRow: (r: TcpRecord) => void,
+  how: { sample?: SampleRequest; owner?: (inode: number, pid: number) => void } = {},
+): Promise<NetlinkDump> {
+  const { sample, owner } = how;
+  const args = sample
+    ? [
+        ...['--states', String(sample.states), '--sample', String(Math.max(1, Math.round(sample.seconds * 1000)))],
+        ...sample.destinations.flatMap((d) => ['--dst', destinationArg(d)]),
+      ]
+    : owner
+      ? ['--owners']
+      : [];
   try {
-    return await dump(helper, ephemeral);
+    return await dump(helper, onRow, args, sample ?? (owner ? { owner, mark: () => {} } : undefined));
   } catch (e) {
     // Setting up the socket failed (say a read-only temporary directory): the tables are still there in /proc.
     return { ok: false, why: `setting up ${helper}: ${(e as Error).message}` };
   }
 }
 
-async function dump(helper: string, ephemeral: { low: number; high: number }): Promise<NetlinkCensus> {
-  const census = new SocketCensus(ephemeral);
-  const decoder = new DiagRecordDecoder(census.add.bind(census));
+async function dump(
+  helper: string,
+  onRow: (r: TcpRecord) => void,
+  args: string[],
+  extras?: { owner(inode: number, pid: number): void; mark(): void },
+): Promise<NetlinkDump> {
+  const decoder = new DiagRecordDecoder(onRow, extras);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tune-diag-'));
   try {
     const address = path.join(dir, 's');
@@ -100,7 +138,7 @@ async function dump(helper: string, ephemeral: { low: number; high: number }): P
     });
     const helperDone = new Promise<void>((resolve) => {
       let stderr = '';
-      const child = childProcess.spawn(helper, [], { stdio: ['ignore', writer, 'pipe'] });
+      const child = childProcess.spawn(helper, args, { stdio: ['ignore', writer, 'pipe'] });
       child.stderr.on('data', (chunk: Buffer) => {
         if (stderr.length < 4096) stderr += chunk.toString('utf8');
       });
@@ -125,7 +163,7 @@ async function dump(helper: string, ephemeral: { low: number; high: number }): P
         failure = (e as Error).message;
       }
     }
-    return failure ? { ok: false, why: failure } : { ok: true, census };
+    return failure ? { ok: false, why: failure } : { ok: true };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

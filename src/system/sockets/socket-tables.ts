@@ -5,8 +5,8 @@
 // number of sockets.
 import fs = require('node:fs');
 import { UserError } from '../../core/errors.js';
-import { SocketCensus } from '../../core/diagnose/socket-census.js';
-import { TcpTableParser } from '../../core/diagnose/tcp-table-parser.js';
+import type { SocketCensus } from '../../core/diagnose/socket-census.js';
+import { TcpTableParser, type TcpRecord } from '../../core/diagnose/tcp-table-parser.js';
 import { confinedPath, isLiveRoot } from '../files/host-root.js';
 import { describeBytes, openRegular, readErrorText } from '../files/safe-read.js';
 
@@ -18,9 +18,13 @@ const CHUNK = 1 << 18;
  * a directory, a device, EACCES) or holds a row that is not one is a one-line error naming it: exit 1 on the live
  * host (it could not be read), exit 2 for a --root tree (bad input).
  */
-export function readSocketCensus(root: string, ephemeral: { low: number; high: number }): SocketCensus {
-  const census = new SocketCensus(ephemeral);
-  const add = census.add.bind(census);
+export function readSocketCensus(root: string, census: SocketCensus): SocketCensus {
+  readRowsProcfs(root, census.add.bind(census));
+  return census;
+}
+
+/** Streams every row of both tables under the root to `add`. */
+export function readRowsProcfs(root: string, add: (r: TcpRecord) => void): void {
   const buf = Buffer.allocUnsafe(CHUNK);
   const live = isLiveRoot(root);
   const fail = (file: string, why: string): never => {
@@ -54,7 +58,6 @@ export function readSocketCensus(root: string, ephemeral: { low: number; high: n
       fs.closeSync(fd);
     }
   }
-  return census;
 }
 
 function readChunk(

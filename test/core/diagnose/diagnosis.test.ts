@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BoundedCounter } from '../../../src/core/diagnose/bounded-counter.js';
 import { DiagRecordDecoder } from '../../../src/core/diagnose/diag-record-decoder.js';
+import type { CounterWindow } from '../../../src/core/diagnose/counter-window.js';
 import { diagnose, type DiagnosisInput } from '../../../src/core/diagnose/diagnosis.js';
+import type { ProcessIdentity } from '../../../src/core/diagnose/process-identity.js';
 import { parseCounterGroups, parseSockstat } from '../../../src/core/diagnose/net-counters.js';
 import { SocketCensus } from '../../../src/core/diagnose/socket-census.js';
 import { renderDiagnosis } from '../../../src/core/diagnose/render-diagnosis.js';
@@ -35,8 +37,24 @@ const input = (
     sysctl: { 'net.ipv4.ip_local_port_range': range, 'net.ipv4.tcp_max_tw_buckets': '262144', ...(o.sysctl ?? {}) },
     counters: o.counters ?? {},
     owners: o.owners ?? null,
-    earlier: o.earlier ?? null,
+    ...(o.window ? { window: o.window } : {}),
+    ...(o.listenerOwners ? { listenerOwners: o.listenerOwners } : {}),
   });
+};
+/** The window against a last run `seconds` ago with these counters. */
+const lastRun = (text: string, seconds: number): CounterWindow => ({
+  source: 'last-run',
+  seconds,
+  since: 'then',
+  counters: parseCounterGroups(text),
+  note: null,
+});
+const proc42: ProcessIdentity = {
+  pid: 42,
+  command: 'api',
+  cmdline: '/usr/bin/api --port 8080',
+  unit: 'api.service',
+  container: null,
 };
 const ids = (r: ReturnType<typeof diagnose>) => r.findings.map((f) => `${f.id}:${f.severity}`);
 const listener = (port: number, rx = 0, tx = 128): RowSpec => ({ local: '0.0.0.0', lport: port, state: 10, rx, tx });
@@ -107,10 +125,11 @@ test('a full accept queue, overflow counters and SYN_RECV pressure point at the 
       ],
       {
         counters: parseCounterGroups('TcpExt: ListenOverflows ListenDrops SyncookiesSent\nTcpExt: 12 12 3\n'),
+        window: lastRun('TcpExt: ListenOverflows ListenDrops SyncookiesSent\nTcpExt: 2 2 0\n', 30),
       },
     ),
   );
-  assert.deepEqual(ids(r), ['LISTEN_QUEUE_FULL:crit', 'LISTEN_OVERFLOWS_SEEN:warn', 'SYN_FLOOD_SUSPECTED:warn']);
+  assert.deepEqual(ids(r), ['LISTENER_NOT_ACCEPTING:crit', 'LISTEN_OVERFLOWS_SEEN:warn', 'SYN_FLOOD_SUSPECTED:warn']);
   assert.deepEqual(r.listeners[0], {
     address: '0.0.0.0',
     port: 443,
@@ -118,10 +137,14 @@ test('a full accept queue, overflow counters and SYN_RECV pressure point at the 
     backlog: 128,
     percent: 100,
     synRecv: 80,
+    queued: 0,
+    queuedClosed: 0,
+    process: null,
   });
+  assert.match(r.findings[1]!.message, /dropped 10 connection\(s\) .* since the last run 30 s ago/);
   assert.deepEqual(
     r.recommendations.map((x) => x.profile ?? x.where),
-    ['application', 'proxy', 'syn-flood-guard'],
+    ['application', 'application', 'proxy', 'syn-flood-guard'],
   );
 });
 
@@ -138,6 +161,9 @@ test("from /proc/net/tcp a listener's limit is unknown: no queue percentage, SYN
     backlog: null,
     percent: null,
     synRecv: 80,
+    queued: 0,
+    queuedClosed: 0,
+    process: null,
   });
   assert.deepEqual(ids(proc), [], '80 SYN_RECV is below somaxconn/2 and the queue fill is unknown');
   assert.equal(proc.sockets.source, 'procfs');
@@ -163,11 +189,16 @@ test('CLOSE_WAIT: by owner when known, with a note when it cannot be attributed'
   }));
   const owned = diagnose(
     input([listener(8080), ...rows], {
-      owners: { owners: [{ pid: 42, command: 'api', sockets: 150 }], unreadableProcesses: 0, attributed: 150 },
+      owners: {
+        owners: [{ ...proc42, sockets: 150 }],
+        unreadableProcesses: 0,
+        attributed: 150,
+      },
     }),
   );
   assert.deepEqual(ids(owned), ['CLOSE_WAIT_HELD:warn']);
-  assert.match(owned.findings[0]!.message, /held by pid 42 \(api, 150\)/);
+  assert.match(owned.findings[0]!.message, /held by pid 42 \(\/usr\/bin\/api --port 8080, unit api\.service\) \(150\)/);
+  assert.match(owned.findings[0]!.message, /the most from peer 198\.51\.100\.1:2000 \(1\)|most are held/);
   assert.deepEqual(owned.closeWait.byLocalPort, [{ port: 8080, count: 150 }]);
   const hidden = diagnose(input(rows, { owners: { owners: [], unreadableProcesses: 3, attributed: 0 } }));
   assert.equal(
@@ -178,8 +209,14 @@ test('CLOSE_WAIT: by owner when known, with a note when it cannot be attributed'
 
 test('rates from two counter samples project the TIME_WAIT steady state against the port range', () => {
   const now = parseCounterGroups('Tcp: ActiveOpens PassiveOpens\nTcp: 6000 500\n');
-  const earlier = { counters: parseCounterGroups('Tcp: ActiveOpens PassiveOpens\nTcp: 1000 400\n'), seconds: 5 };
-  const r = diagnose(input([], { counters: now, earlier }));
+  const window: CounterWindow = {
+    source: 'interval',
+    seconds: 5,
+    since: 't0',
+    counters: parseCounterGroups('Tcp: ActiveOpens PassiveOpens\nTcp: 1000 400\n'),
+    note: null,
+  };
+  const r = diagnose(input([], { counters: now, window }));
   assert.deepEqual(r.rates, {
     seconds: 5,
     activeOpensPerSec: 1000,
@@ -200,11 +237,12 @@ test('conntrack and file handle pressure; TIME_WAIT bucket overflow', () => {
         'fs.file-max': '1000',
       },
       counters: parseCounterGroups('TcpExt: TCPTimeWaitOverflow\nTcpExt: 5\n'),
+      window: lastRun('TcpExt: TCPTimeWaitOverflow\nTcpExt: 4\n', 60),
     }),
   );
   assert.deepEqual(ids(r), [
-    'TIME_WAIT_BUCKETS_OVERFLOW:warn',
     'CONNTRACK_TABLE_PRESSURE:crit',
+    'TIME_WAIT_BUCKETS_OVERFLOW:warn',
     'FILE_HANDLES_PRESSURE:warn',
   ]);
 });

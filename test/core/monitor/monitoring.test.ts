@@ -40,7 +40,14 @@ test('metrics: HELP and TYPE per family, escaped labels, counters end in _total'
   const r = diagnose(
     diagnosisInput(census, {
       counters: { TcpExt: { ListenOverflows: 3 } },
-      owners: { owners: [{ pid: 7, command: 'we"ird\\name', sockets: 2 }], unreadableProcesses: 0, attributed: 2 },
+      owners: {
+        owners: [
+          { pid: 7, command: 'we"ird\\name', cmdline: '', unit: 'a.service', container: null, sockets: 2 },
+          { pid: 8, command: 'we"ird\\name', cmdline: '', unit: 'a.service', container: null, sockets: 1 },
+        ],
+        unreadableProcesses: 0,
+        attributed: 3,
+      },
     }),
   );
   const text = renderPrometheus(r);
@@ -49,6 +56,13 @@ test('metrics: HELP and TYPE per family, escaped labels, counters end in _total'
   assert.ok(families.every((f) => f?.startsWith('tune_')));
   assert.match(text, /^# TYPE tune_kernel_events_total counter$/m);
   assert.match(text, /^tune_kernel_events_total\{counter="ListenOverflows"\} 3$/m);
-  assert.match(text, /^tune_close_wait_sockets\{pid="7",command="we\\"ird\\\\name"\} 2$/m);
+  // By command and unit, never by pid: two processes of one unit are one series, and a restart keeps it.
+  assert.match(text, /^tune_close_wait_sockets\{command="we\\"ird\\\\name",unit="a.service"\} 3$/m);
+  assert.doesNotMatch(text, /pid=/);
+  assert.match(
+    text,
+    /^# HELP tune_tcp_sockets TCP sockets by kernel state \(read from \/proc\/net\/tcp and \/proc\/net\/tcp6\)\.$/m,
+  );
+  assert.match(text, /^tune_socket_table_source\{source="procfs"\} 1$/m);
   assert.equal(monitoringMetrics(r).close_wait, 0);
 });

@@ -14,6 +14,10 @@ const helper = (name: string, script: string): string => {
   return file;
 };
 
+/** tune on the live host, keeping its last-run counters in the test's directory instead of the host's /run/tune. */
+const runLive = (args: string[], env: Record<string, string> = {}) =>
+  runTune(args, { TUNE_RUN_DIR: path.join(os.tmpdir(), `tune-run-${process.pid}`), ...env });
+
 test('a failing helper: auto falls back to procfs and says why; --source netlink fails in one line', (t) => {
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const cases: [string, string, string][] = [
@@ -28,7 +32,7 @@ test('a failing helper: auto falls back to procfs and says why; --source netlink
   ];
   for (const [name, script, why] of cases) {
     const env = { TUNE_TCP_DIAG: helper(name, script) };
-    const r = runTune(['diagnose', '--json'], env);
+    const r = runLive(['diagnose', '--json'], env);
     assert.equal(r.status, 0, `${name}: ${r.stderr}`);
     const rep = JSON.parse(r.stdout);
     assert.deepEqual(
@@ -36,23 +40,23 @@ test('a failing helper: auto falls back to procfs and says why; --source netlink
       ['procfs', `netlink sock_diag failed: ${why}`],
       name,
     );
-    const forced = runTune(['diagnose', '--source', 'netlink'], env);
+    const forced = runLive(['diagnose', '--source', 'netlink'], env);
     assert.equal(forced.status, 1, name);
     assert.equal(forced.stderr, `tune: --source netlink: netlink sock_diag failed: ${why}\n`, name);
     assert.equal(forced.stdout, '');
   }
-  const missing = runTune(['diagnose', '--json'], { TUNE_TCP_DIAG: path.join(dir, 'absent') });
+  const missing = runLive(['diagnose', '--json'], { TUNE_TCP_DIAG: path.join(dir, 'absent') });
   assert.equal(
     JSON.parse(missing.stdout).sockets.sourceNote,
     `TUNE_TCP_DIAG=${path.join(dir, 'absent')} is not an executable`,
   );
-  const noTmp = runTune(['diagnose', '--json'], { TMPDIR: path.join(dir, 'absent') });
+  const noTmp = runLive(['diagnose', '--json'], { TMPDIR: path.join(dir, 'absent') });
   assert.match(
     JSON.parse(noTmp.stdout).sockets.sourceNote ?? 'none (helper not built)',
     /^netlink sock_diag failed: setting up .*: ENOENT: no such file or directory, mkdtemp|^the netlink helper/,
   );
   // A check degrades the same way: the numbers still come, from /proc.
-  const check = runTune(['check'], { TUNE_TCP_DIAG: path.join(dir, 'stray') });
+  const check = runLive(['check'], { TUNE_TCP_DIAG: path.join(dir, 'stray') });
   assert.match(check.stdout, /^TUNE (OK|WARNING|CRITICAL) - /);
 });
 
@@ -80,7 +84,8 @@ test('records from a helper are what diagnose counts (the netlink path without a
     const file = path.join(d, 'records.bin');
     fs.writeFileSync(file, records);
     fs.writeFileSync(path.join(d, 'helper'), `#!/bin/sh\nexec cat ${file}\n`, { mode: 0o755 });
-    const r = runTune(['diagnose', '--json'], { TUNE_TCP_DIAG: path.join(d, 'helper') });
+    // The last run's counters go to a private directory, never the host's /run/tune.
+    const r = runLive(['diagnose', '--json'], { TUNE_TCP_DIAG: path.join(d, 'helper') });
     assert.equal(r.status, 0, r.stderr);
     const rep = JSON.parse(r.stdout);
     assert.deepEqual(rep.sockets, {
@@ -88,6 +93,7 @@ test('records from a helper are what diagnose counts (the netlink path without a
       byState: { CLOSE_WAIT: 1, LISTEN: 1, TIME_WAIT: 41 },
       source: 'netlink',
       sourceNote: null,
+      filter: [],
     });
     assert.deepEqual(rep.timeWait.client.top, [{ remote: '192.0.2.7', port: 5432, count: 40 }]);
     assert.deepEqual(rep.timeWait.server.top, [{ remote: '198.51.100.1', count: 1 }]);
