@@ -14,7 +14,12 @@ rmSync(out, { force: true });
 const tmp = `${out}.tmp`;
 const r = spawnSync(
   cc,
-  ['-O2', '-Wall', '-Wextra', '-Werror', '-std=c11', '-D_GNU_SOURCE', '-o', tmp, 'native/tcp-diag.c'],
+  [
+    ...['-O2', '-Wall', '-Wextra', '-Werror', '-std=c11', '-D_GNU_SOURCE'],
+    // Debian's hardening defaults (the .deb ships this binary); -s: no symbols to strip afterwards.
+    ...['-D_FORTIFY_SOURCE=2', '-fstack-protector-strong', '-fPIE', '-pie', '-Wl,-z,relro,-z,now', '-s'],
+    ...['-o', tmp, 'native/tcp-diag.c'],
+  ],
   { stdio: optional ? ['ignore', 'ignore', 'pipe'] : 'inherit' },
 );
 if (r.error && r.error.code === 'ENOENT') {
