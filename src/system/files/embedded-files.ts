@@ -2,7 +2,6 @@
 // assets inside it, listed by a manifest asset. Node can only hand them over as bytes, and the profile loader and the
 // helper's exec need files, so they are written once into a private directory and checked before every use: the
 // directory must be ours, mode 0700 and not a symlink, and each file ours, regular and byte-identical to its asset.
-import crypto = require('node:crypto');
 import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');
@@ -29,7 +28,10 @@ export function runningSea(): Sea | null {
   return seaModule;
 }
 
-const sha256 = (b: Uint8Array) => crypto.createHash('sha256').update(b).digest('hex');
+/** node:crypto is loaded here, not at the top: a top-level require would cost every command's start-up. */
+const sha256 = (b: Uint8Array) =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(b).digest('hex');
 
 /** Why `dir` cannot hold files we exec (undefined when it can): ours, a real directory, nobody else may enter. */
 function untrustedDir(dir: string, uid: number): string | undefined {
