@@ -9,7 +9,7 @@ import path = require('node:path');
 import { DiagRecordDecoder } from '../../core/diagnose/diag-record-decoder.js';
 import type { Destination } from '../../core/diagnose/socket-census.js';
 import type { TcpRecord } from '../../core/diagnose/tcp-table-parser.js';
-import { packageRoot } from '../files/package-root.js';
+import { tcpDiagPath } from '../files/package-root.js';
 
 /**
  * The built helper (dist/tcp-diag), or why there is none (not built: no C compiler at build time). TUNE_TCP_DIAG
@@ -17,8 +17,7 @@ import { packageRoot } from '../files/package-root.js';
  */
 export function tcpDiagHelper(): { file: string } | { missing: string } {
   const override = process.env.TUNE_TCP_DIAG;
-  const root = packageRoot();
-  const file = override || (root && path.join(root, 'dist', 'tcp-diag'));
+  const file = override || tcpDiagPath();
   try {
     if (!file) throw new Error('no package directory');
     fs.accessSync(file, fs.constants.X_OK);
