@@ -9,15 +9,15 @@ _tune_profiles() {
 _tune_command() {
   case $path in
     '')
-      subs='plan snapshot profiles apply rollback reset history status confirm recover verify diagnose check metrics watch'
+      subs='plan snapshot profiles audit apply rollback reset history status confirm recover verify diagnose check metrics watch'
       opts='-V --version -h --help'
       valued='  '
       named=
       ;;
     'plan')
       subs=''
-      opts='-p --profile --set --allow --root --file --snapshot --json --detailed-exitcode -h --help'
-      valued=' -p --profile --set --allow --root --file --snapshot '
+      opts='-p --profile --set --allow --root --file --snapshot --json --format --max-age --fail-on --detailed-exitcode -h --help'
+      valued=' -p --profile --set --allow --root --file --snapshot --format --max-age --fail-on '
       named=
       [[ -n $prev ]] && case $prev in
         -p|--profile) _tune_profiles; return ;;
@@ -26,6 +26,9 @@ _tune_command() {
         --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --snapshot) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --format) COMPREPLY=(); return ;;
+        --max-age) COMPREPLY=(); return ;;
+        --fail-on) COMPREPLY=(); return ;;
       esac
       ;;
     'snapshot')
@@ -54,6 +57,18 @@ _tune_command() {
       named=1
       [[ -n $prev ]] && case $prev in
         --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+      esac
+      ;;
+    'audit')
+      subs=''
+      opts='--root --snapshot --json --format --fail-on -h --help'
+      valued=' --root --snapshot --format --fail-on '
+      named=
+      [[ -n $prev ]] && case $prev in
+        --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --snapshot) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --format) COMPREPLY=(); return ;;
+        --fail-on) COMPREPLY=(); return ;;
       esac
       ;;
     'apply')
@@ -143,20 +158,23 @@ _tune_command() {
       ;;
     'diagnose')
       subs=''
-      opts='--json --interval --root --top --source -h --help'
-      valued=' --interval --root --top --source '
+      opts='--json --interval --root --top --source --port --dst --state -h --help'
+      valued=' --interval --root --top --source --port --dst --state '
       named=
       [[ -n $prev ]] && case $prev in
         --interval) COMPREPLY=(); return ;;
         --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --top) COMPREPLY=(); return ;;
         --source) COMPREPLY=($(compgen -W 'auto netlink procfs' -- "$cur")); return ;;
+        --port) COMPREPLY=(); return ;;
+        --dst) COMPREPLY=(); return ;;
+        --state) COMPREPLY=(); return ;;
       esac
       ;;
     'check')
       subs=''
-      opts='--warn --crit --root --top --source -h --help'
-      valued=' --warn --crit --root --top --source '
+      opts='--warn --crit --root --top --source --port --dst --state -h --help'
+      valued=' --warn --crit --root --top --source --port --dst --state '
       named=
       [[ -n $prev ]] && case $prev in
         --warn) COMPREPLY=(); return ;;
@@ -164,24 +182,30 @@ _tune_command() {
         --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --top) COMPREPLY=(); return ;;
         --source) COMPREPLY=($(compgen -W 'auto netlink procfs' -- "$cur")); return ;;
+        --port) COMPREPLY=(); return ;;
+        --dst) COMPREPLY=(); return ;;
+        --state) COMPREPLY=(); return ;;
       esac
       ;;
     'metrics')
       subs=''
-      opts='-o --output --root --top --source -h --help'
-      valued=' -o --output --root --top --source '
+      opts='-o --output --root --top --source --port --dst --state -h --help'
+      valued=' -o --output --root --top --source --port --dst --state '
       named=
       [[ -n $prev ]] && case $prev in
         -o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --top) COMPREPLY=(); return ;;
         --source) COMPREPLY=($(compgen -W 'auto netlink procfs' -- "$cur")); return ;;
+        --port) COMPREPLY=(); return ;;
+        --dst) COMPREPLY=(); return ;;
+        --state) COMPREPLY=(); return ;;
       esac
       ;;
     'watch')
       subs=''
-      opts='--interval --count --json --root --top --source -h --help'
-      valued=' --interval --count --root --top --source '
+      opts='--interval --count --json --root --top --source --port --dst --state -h --help'
+      valued=' --interval --count --root --top --source --port --dst --state '
       named=
       [[ -n $prev ]] && case $prev in
         --interval) COMPREPLY=(); return ;;
@@ -189,6 +213,9 @@ _tune_command() {
         --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --top) COMPREPLY=(); return ;;
         --source) COMPREPLY=($(compgen -W 'auto netlink procfs' -- "$cur")); return ;;
+        --port) COMPREPLY=(); return ;;
+        --dst) COMPREPLY=(); return ;;
+        --state) COMPREPLY=(); return ;;
       esac
       ;;
   esac

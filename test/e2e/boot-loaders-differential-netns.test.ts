@@ -48,7 +48,7 @@ function runReal(trees: Tree[]): LoaderRunOutput {
 
 function runRealBatch(trees: Tree[]): LoaderRunOutput {
   const input: LoaderRunInput = { trees, keys: [...KEYS, ...CONGESTION] };
-  const r = spawnSync(SANDBOX, [process.execPath, path.join(__dirname, '..', 'helpers', 'real-loaders.js')], {
+  const r = spawnSync(SANDBOX, [process.execPath, path.join(__dirname, '..', 'helpers', 'real-loaders.js'), '--run'], {
     input: JSON.stringify(input),
     encoding: 'utf8',
     maxBuffer: 64 << 20,

@@ -104,4 +104,5 @@ function main(): void {
   process.stdout.write(JSON.stringify(out));
 }
 
-if (require.main === module) main();
+// Only with --run: the test runner also loads every file under test/ as a test.
+if (require.main === module && process.argv.includes('--run')) main();
