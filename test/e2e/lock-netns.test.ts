@@ -103,7 +103,8 @@ test('a lock that is a directory or a symlink: one line, exit 1, nothing written
 });
 
 test('20 rounds of eight racing applies and rollbacks: the host is always where the history says', { skip }, () => {
-  const r = inSandbox(`
+  const r = inSandbox(
+    `
     out.start = state();
     out.rounds = [];
     let v = 4000;
@@ -128,7 +129,9 @@ test('20 rounds of eight racing applies and rollbacks: the host is always where 
     }
     out.reset = tune(['reset', '--yes']);
     out.end = state();
-  `);
+  `,
+    240_000,
+  ); // about 35 s on a quiet machine; the limit only guards against a hang
   const rounds = r.rounds as {
     results: { status: number | null; signal: string | null; stderr: string }[];
     interrupted: number;

@@ -93,7 +93,8 @@ const killAll = () => {
 `;
 
 /** Runs `body` in a fresh sandbox and returns what it put in `out`. The scenario must finish within 60 s. */
-export function inSandbox(body: string): Record<string, unknown> {
+/** `timeoutMs` only guards against a hang: a loaded machine (CI, other suites) can make a long scenario slow. */
+export function inSandbox(body: string, timeoutMs = 60_000): Record<string, unknown> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tune-e2e-'));
   const driver = path.join(dir, 'driver.js');
   fs.writeFileSync(
@@ -108,7 +109,7 @@ ${body}
 `,
   );
   try {
-    const r = spawnSync(SANDBOX, [process.execPath, driver], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(SANDBOX, [process.execPath, driver], { encoding: 'utf8', timeout: timeoutMs });
     assert.equal(r.status, 0, `sandbox exit ${r.status} (${r.signal ?? 'no signal'}): ${r.stderr}`);
     return JSON.parse(r.stdout) as Record<string, unknown>;
   } finally {
