@@ -49,7 +49,7 @@ function planRequest(ctx: CliContext, flags: PlanFlags) {
   const notOwnable = ownablePathProblem(ownedFile);
   if (notOwnable) throw new UserError(notOwnable, { file: ownedFile });
   const root = ctx.root(flags.root);
-  const request = resolveRequest(profiles, overrides, createProfileLoader(root));
+  const request = resolveRequest(profiles, overrides, createProfileLoader(root, { hostFacts: !flags.snapshot }));
   return { root, request, opts: { ownedFile, allow: flags.allow ?? [], overrides } };
 }
 
