@@ -1,21 +1,13 @@
 // A key no kernel has is a typo (exit 2 with the closest keys); --allow takes only overridable refusals.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UserError } from '../../../src/core/errors.js';
+import { userErrorOf } from '../../helpers/user-error.js';
 import { checkAllowIds, checkRequestKeys, closest } from '../../../src/core/plan/key-suggestions.js';
 import { resolveRequest } from '../../../src/core/plan/profile-resolver.js';
 import { allRules } from '../../../src/core/rules/index.js';
 import { snapshotOf } from '../../helpers/snapshot-data.js';
 
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof UserError, `expected a UserError, got ${String(e)}`);
-    return e.format();
-  }
-  return 'no error';
-};
+const errorOf = userErrorOf;
 const request = (...sets: string[]) => resolveRequest([], sets, () => undefined);
 
 test('a key absent on this kernel and unknown to tune is a typo, named with the closest known keys', () => {

@@ -2,22 +2,14 @@
 // variables and functions (src/core/profiles).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UserError } from '../../../src/core/errors.js';
+import { userErrorOf } from '../../helpers/user-error.js';
 import { resolveRequest } from '../../../src/core/plan/profile-resolver.js';
 import { profileFormatOf } from '../../../src/core/plan/profile.js';
 import { parseSysctlProfile } from '../../../src/core/profiles/sysctl-profile.js';
 import { UNKNOWN_HOST, type TunedHostFacts } from '../../../src/core/profiles/tuned-functions.js';
 import { loadTunedProfile } from '../../../src/core/profiles/tuned-profile.js';
 
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof UserError, `expected a UserError, got ${String(e)}`);
-    return e.format();
-  }
-  return 'no error';
-};
+const errorOf = userErrorOf;
 
 test('the format: tuned.conf is tuned, a [section] line makes an ini profile, anything else is a sysctl file', () => {
   assert.equal(profileFormatOf('/usr/lib/tuned/x/tuned.conf', 'a.b=1\n'), 'tuned');
