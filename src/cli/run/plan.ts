@@ -1,6 +1,7 @@
 // `tune plan`: read (live or snapshot), resolve profiles, decide, render. Writes nothing.
 import { UserError } from '../../core/errors.js';
 import { evidenceKeys } from '../../core/plan/evidence-keys.js';
+import { checkAllowIds, checkRequestKeys } from '../../core/plan/key-suggestions.js';
 import { DEFAULT_OWNED_FILE } from '../../core/plan/owned-file.js';
 import { ownablePathProblem } from '../../core/plan/owned-path.js';
 import { planTuning, type Plan } from '../../core/plan/planner.js';
@@ -49,8 +50,9 @@ function planRequest(ctx: CliContext, flags: PlanFlags) {
   // A plan shows what apply would do: a file apply would refuse to write is refused here too, before any read.
   const notOwnable = ownablePathProblem(ownedFile);
   if (notOwnable) throw new UserError(notOwnable, { file: ownedFile });
+  checkAllowIds(flags.allow ?? [], allRules);
   const root = ctx.root(flags.root);
-  const request = resolveRequest(profiles, overrides, createProfileLoader(root));
+  const request = resolveRequest(profiles, overrides, createProfileLoader(root, { hostFacts: !flags.snapshot }));
   return { root, request, opts: { ownedFile, allow: flags.allow ?? [], overrides } };
 }
 
@@ -67,6 +69,7 @@ export async function preparePlan(ctx: CliContext, flags: PlanFlags): Promise<Pr
           request.settings.map((s) => s.key),
         ),
       });
+  checkRequestKeys(request, [snapshot]);
   const now = ctx.now();
   return {
     plan: planTuning(snapshot, request, allRules, now, opts),
@@ -113,6 +116,10 @@ export async function runPlan(ctx: CliContext, flags: PlanCommandFlags): Promise
   }
   const { request, opts } = planRequest(ctx, { ...flags, snapshot: paths.join(' ') });
   const sources = readSnapshotSources(paths);
+  checkRequestKeys(
+    request,
+    sources.flatMap((s) => (s.snapshot ? [s.snapshot] : [])),
+  );
   const now = ctx.now();
   const fleet = groupFleet(
     sources.map(({ source, snapshot }) => ({

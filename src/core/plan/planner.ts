@@ -122,6 +122,7 @@ export function planTuning(
     boot: { before: bootBefore, after: bootBefore },
     ownedFile: { path: ownedPath, before, after: before ?? '' },
     ignoredSections: request.ignoredSections,
+    profileNotes: request.notes ?? [],
   };
   // Pass 1 decides statuses (only non-boot rules refuse); pass 2 sees the file those statuses produce.
   const statuses = decideStatuses(snapshot, planned, runRules(rules, base, opts.allow));

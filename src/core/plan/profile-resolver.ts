@@ -1,7 +1,7 @@
 // Composes profiles left to right (includes first, child wins; later --profile wins; --set last) into one request.
 import { UserError } from '../errors.js';
 import { excerpt } from '../text/excerpt.js';
-import type { Profile, SettingOp } from './profile.js';
+import type { Profile, ProfileNote, SettingOp } from './profile.js';
 import { parseSysctlKey, type SysctlKey } from '../sysctl/sysctl-key.js';
 import { validateValue } from '../sysctl/value-validation.js';
 
@@ -26,6 +26,8 @@ export interface ResolvedRequest {
   profiles: string[];
   settings: ResolvedSetting[];
   ignoredSections: { profile: string; file: string; sections: string[] }[];
+  /** What the profiles ask for that tune does not apply (a tuned function it will not run), with file:line. */
+  notes?: (ProfileNote & { profile: string })[];
 }
 
 /** Finds a profile by name (or path) relative to the profile that includes it; undefined when there is none. */
@@ -35,6 +37,9 @@ export type ProfileLoader = (ref: string, includedFrom?: { file: string; line: n
 export function resolveRequest(names: string[], overrides: string[], load: ProfileLoader): ResolvedRequest {
   const byKey = new Map<string, ResolvedSetting>();
   const ignored: ResolvedRequest['ignoredSections'] = [];
+  const notes: (ProfileNote & { profile: string })[] = [];
+  // A profile file is applied once, where it first appears (tuned's rule for a profile included twice).
+  const applied = new Set<string>();
 
   const put = (s: Omit<ResolvedSetting, 'overrides'>): void => {
     const prev = byKey.get(s.key);
@@ -54,16 +59,20 @@ export function resolveRequest(names: string[], overrides: string[], load: Profi
       const chain = [...stack.slice(cycleAt), p].map((s) => s.name).join(' -> ');
       throw new UserError(`include cycle: ${chain}`, { ...(from ?? { file: p.file }), key: 'include' });
     }
+    if (applied.has(p.file)) return;
     for (const inc of p.includes) visit(inc.name, [...stack, p], { file: p.file, line: inc.line });
+    applied.add(p.file);
     if (p.ignoredSections.length) ignored.push({ profile: p.name, file: p.file, sections: p.ignoredSections });
+    for (const n of p.notes ?? []) notes.push({ profile: p.name, ...n });
     for (const s of p.settings) {
-      validateValue(s.key, s.value, { file: p.file, line: s.line });
+      const file = s.file ?? p.file;
+      validateValue(s.key, s.value, { file, line: s.line });
       put({
         key: s.key,
         value: s.value,
         op: s.op,
         reason: s.reason ?? '(no reason given in the profile)',
-        origin: { profile: p.name, file: p.file, line: s.line },
+        origin: { profile: p.name, file, line: s.line },
       });
     }
   };
@@ -78,5 +87,5 @@ export function resolveRequest(names: string[], overrides: string[], load: Profi
     validateValue(key, value, where);
     put({ key, value, op: 'set', reason: 'set on the command line (--set)', origin: { profile: '--set', ...where } });
   });
-  return { profiles: names, settings: [...byKey.values()], ignoredSections: ignored };
+  return { profiles: names, settings: [...byKey.values()], ignoredSections: ignored, notes };
 }

@@ -13,17 +13,48 @@ export interface ProfileSetting {
   op: SettingOp;
   reason?: string;
   line: number;
+  /** The file that set it when not the profile's own (a tuned profile merged with what it includes). */
+  file?: string;
 }
+
+/** Something a profile asks for that tune cannot apply (a tuned function it will not run): a finding, not a crash. */
+export interface ProfileNote {
+  file: string;
+  line: number;
+  key?: string;
+  message: string;
+}
+
+/** tune's ini profile, a plain sysctl.conf / sysctl.d file, or a tuned profile (tuned.conf). */
+export type ProfileFormat = 'tune' | 'sysctl' | 'tuned';
 
 export interface Profile {
   name: string;
   file: string;
+  format?: ProfileFormat;
   summary: string;
   description: string;
   includes: { name: string; line: number }[];
   settings: ProfileSetting[];
   /** Sections tune does not act on (tuned plugins such as [cpu]); reported, not silently dropped. */
   ignoredSections: string[];
+  /** Parts tune does not apply, each reported as a PROFILE_PART_NOT_APPLIED finding. */
+  notes?: ProfileNote[];
+}
+
+/**
+ * How a file is read: `tuned.conf` is tuned's format; a file with a `[section]` line is tune's ini profile; anything
+ * else is a plain sysctl.conf / sysctl.d file (the loaders' syntax, no sections).
+ */
+export function profileFormatOf(file: string, text: string): ProfileFormat {
+  if (/(^|\/)tuned\.conf$/.test(file)) return 'tuned';
+  return /^[ \t]*\[[^\]\n]*\][ \t]*\r?$/m.test(text) ? 'tune' : 'sysctl';
+}
+
+/** Refuses binary content (with the line it starts on) before any format reads the text. */
+export function checkProfileText(file: string, text: string): void {
+  const nul = text.indexOf('\0');
+  if (nul !== -1) throw new UserError('not a profile (binary content)', { file, line: lineAt(text, nul) });
 }
 
 interface ScannedLine {
@@ -38,8 +69,7 @@ interface ScannedLine {
  * `--profile /etc/shadow` must not print a password hash.
  */
 export function parseProfile(name: string, file: string, text: string): Profile {
-  const nul = text.indexOf('\0');
-  if (nul !== -1) throw new UserError('not a profile (binary content)', { file, line: lineAt(text, nul) });
+  checkProfileText(file, text);
   const scanned = scanIniLines(text, file);
   let data: Record<string, unknown>;
   try {

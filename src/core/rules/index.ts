@@ -5,6 +5,7 @@ import { boundRules } from './bound-rules.js';
 import { hostRules } from './host-rules.js';
 import { memoryRules } from './memory-rules.js';
 import { portRules } from './port-rules.js';
+import { profileRules } from './profile-rules.js';
 import { queueRules } from './queue-rules.js';
 import type { Rule } from './rule.js';
 import { scopeRules } from './scope-rules.js';
@@ -20,4 +21,5 @@ export const allRules: Rule[] = [
   ...boundRules,
   ...bootRules,
   ...bootWriteRules,
+  ...profileRules,
 ];

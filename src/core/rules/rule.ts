@@ -41,6 +41,8 @@ export interface RuleContext {
   boot: { before: Record<'systemd' | 'procps', BootModel>; after: Record<'systemd' | 'procps', BootModel> };
   ownedFile: { path: string; before: string | null; after: string };
   ignoredSections: { profile: string; file: string; sections: string[] }[];
+  /** Parts of the profiles tune does not apply (tuned functions it will not run), with file:line. */
+  profileNotes: { profile: string; file: string; line: number; key?: string; message: string }[];
 }
 
 export interface RuleHit {

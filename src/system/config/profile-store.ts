@@ -4,7 +4,11 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import { UserError } from '../../core/errors.js';
-import { parseProfile, type Profile } from '../../core/plan/profile.js';
+import { checkProfileText, parseProfile, profileFormatOf, type Profile } from '../../core/plan/profile.js';
+import { parseSysctlProfile } from '../../core/profiles/sysctl-profile.js';
+import { UNKNOWN_HOST } from '../../core/profiles/tuned-functions.js';
+import { loadTunedProfile } from '../../core/profiles/tuned-profile.js';
+import { findTunedProfile, readTunedFacts, tunedHost } from './tuned-dirs.js';
 import type { ProfileLoader } from '../../core/plan/profile-resolver.js';
 import { confinedPath, isLiveRoot } from '../files/host-root.js';
 import { packageRoot } from '../files/package-root.js';
@@ -46,8 +50,19 @@ function searchDirs(includedFrom?: Located): SearchDir[] {
 
 const exists = (l: Located): boolean => fs.existsSync(l.disk);
 
-/** Loads profiles by name or path; tuned layouts (NAME/tuned.conf) are found too. */
-export function createProfileLoader(root: string): ProfileLoader {
+export interface LoaderOptions {
+  /**
+   * Whether tuned's functions (virt_check, cpuinfo_check) may read this host's evidence under the root; false for a
+   * plan from a snapshot, whose host is another machine (they are then reported, not evaluated).
+   */
+  hostFacts?: boolean;
+}
+
+/**
+ * Loads profiles by name or path in any of the three formats (profileFormatOf): tune's ini profiles, plain sysctl
+ * files and tuned profiles (NAME/tuned.conf, a profile directory, tuned's own directories under the root).
+ */
+export function createProfileLoader(root: string, opts: LoaderOptions = {}): ProfileLoader {
   const cache = new Map<string, Profile>();
   const located = new Map<string, Located>();
   return (ref, from) => {
@@ -56,10 +71,26 @@ export function createProfileLoader(root: string): ProfileLoader {
     const file = found.disk;
     const cached = cache.get(file);
     if (cached) return cached;
-    const text = readProfileText(file, found.host === undefined || isLiveRoot(root));
+    const follow = found.host === undefined || isLiveRoot(root);
+    const text = readProfileText(file, follow);
     const name =
       path.basename(file) === 'tuned.conf' ? path.basename(path.dirname(file)) : path.basename(file, '.conf');
-    const p = parseProfile(name, file, text);
+    checkProfileText(file, text);
+    const format = profileFormatOf(file, text);
+    const p =
+      format === 'tuned'
+        ? loadTunedProfile(
+            name,
+            { file, text },
+            tunedHost(
+              root,
+              (disk) => readProfileText(disk, follow),
+              () => (opts.hostFacts === false ? UNKNOWN_HOST : readTunedFacts(root)),
+            ),
+          )
+        : format === 'sysctl'
+          ? parseSysctlProfile(name, file, text)
+          : parseProfile(name, file, text);
     cache.set(file, p);
     located.set(file, found);
     return p;
@@ -90,6 +121,9 @@ function locate(root: string, ref: string, includedFrom?: Located): Located | un
       return exists(l) ? l : undefined;
     }
     const p = path.resolve(includedFrom ? path.dirname(includedFrom.disk) : process.cwd(), ref);
+    // A tuned profile directory stands for its tuned.conf.
+    const inDir = path.join(p, 'tuned.conf');
+    if (isDirectory(p) && fs.existsSync(inDir)) return { disk: inDir };
     return fs.existsSync(p) ? { disk: p } : undefined;
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(ref)) return undefined;
@@ -98,7 +132,16 @@ function locate(root: string, ref: string, includedFrom?: Located): Located | un
       if (exists(candidate)) return candidate;
     }
   }
-  return undefined;
+  // Last, tuned's own profiles (`-p throughput-performance` on a host with tuned installed).
+  return findTunedProfile(root, ref);
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Every profile found by name, first directory wins (for `tune profiles`). */

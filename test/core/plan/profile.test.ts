@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UserError } from '../../../src/core/errors.js';
+import { userErrorOf } from '../../helpers/user-error.js';
 import { resolveRequest } from '../../../src/core/plan/profile-resolver.js';
 import { parseProfile } from '../../../src/core/plan/profile.js';
 
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof UserError, `expected a UserError, got ${String(e)}`);
-    return e.format();
-  }
-  return 'no error';
-};
+const errorOf = userErrorOf;
 const loaderOf = (profiles: Record<string, string>) => (ref: string) =>
   profiles[ref] === undefined ? undefined : parseProfile(ref, `/p/${ref}.conf`, profiles[ref] ?? '');
 

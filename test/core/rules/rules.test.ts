@@ -6,7 +6,10 @@ import { test } from 'node:test';
 import { evidenceKeys } from '../../../src/core/plan/evidence-keys.js';
 import { allRules } from '../../../src/core/rules/index.js';
 import type { Snapshot } from '../../../src/core/snapshot.js';
-import { planOf, ruleHits } from '../../helpers/plan-data.js';
+import { DEFAULT_OWNED_FILE } from '../../../src/core/plan/owned-file.js';
+import { planTuning } from '../../../src/core/plan/planner.js';
+import { resolveRequest } from '../../../src/core/plan/profile-resolver.js';
+import { NOW, planOf, ruleHits } from '../../helpers/plan-data.js';
 import { repoRoot } from '../../helpers/repo.js';
 import { snapshotOf, type SnapshotData } from '../../helpers/snapshot-data.js';
 
@@ -369,6 +372,21 @@ test('PROFILE_SECTIONS_IGNORED reports tuned plugin sections', () => {
   assert.ok(ruleHits(plan).includes('PROFILE_SECTIONS_IGNORED:info'));
 });
 
+test('PROFILE_PART_NOT_APPLIED names the file:line of a profile part tune does not apply', () => {
+  const snap = snapshotOf();
+  const request = resolveRequest([], ['net.core.somaxconn=4096'], () => undefined);
+  const quiet = planTuning(snap, request, allRules, NOW, { ownedFile: DEFAULT_OWNED_FILE, allow: [], overrides: [] });
+  assert.ok(!ruleHits(quiet).includes('PROFILE_PART_NOT_APPLIED:warn'));
+  const note = { profile: 'p', file: '/t/p/tuned.conf', line: 7, key: 'include', message: 'include not loaded: x' };
+  const fires = planTuning(snap, { ...request, notes: [note] }, allRules, NOW, {
+    ownedFile: DEFAULT_OWNED_FILE,
+    allow: [],
+    overrides: [],
+  });
+  const f = fires.findings.find((x) => x.rule === 'PROFILE_PART_NOT_APPLIED');
+  assert.equal(f?.message, '/t/p/tuned.conf:7: include: include not loaded: x (profile p).');
+});
+
 test('OWNED_FILE_NOT_LOADED warns when --file is outside the sysctl.d directories', () => {
   const plan = planOf(snapshotOf(), ['net.core.somaxconn=8192'], { file: '/etc/tune.conf' });
   assert.deepEqual(
@@ -397,6 +415,7 @@ test('every rule has a case here and is listed in docs/rules.md with its severit
     ...cases.map((c) => c.rule),
     'FIN_TIMEOUT_MISJUSTIFIED',
     'PROFILE_SECTIONS_IGNORED',
+    'PROFILE_PART_NOT_APPLIED',
     'OWNED_FILE_NOT_LOADED',
     'RUNTIME_UNPERSISTED',
     'BOUND_MET_AT_BOOT',
