@@ -290,8 +290,8 @@ const cases: Case[] = [
   {
     rule: 'KEY_UNKNOWN',
     fires: {
-      snap: { sysctl: { 'net.ipv4.tcp_notsent_lowat': '4294967295' } },
-      sets: ['net.ipv4.tcp_notsent_lowat=16384'],
+      snap: { sysctl: { 'net.ipv4.tcp_comp_sack_delay_ns': '1000000' } },
+      sets: ['net.ipv4.tcp_comp_sack_delay_ns=500000'],
     },
     quiet: { sets: ['net.core.somaxconn=8192'] },
   },
