@@ -1,9 +1,14 @@
 // The catalog's facts are complete and consistent: every key explains itself and its default fits its own range.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { explainKey } from '../../../src/core/explain/key-explanation.js';
+import { renderExplanation } from '../../../src/core/explain/render-explanation.js';
+import { allRules } from '../../../src/core/rules/index.js';
 import { keySpec, knownKeys } from '../../../src/core/sysctl/key-catalog.js';
 import { parseSysctlKey } from '../../../src/core/sysctl/sysctl-key.js';
 import { validateValue } from '../../../src/core/sysctl/value-validation.js';
+import { plainStyle } from '../../../src/core/text/text-style.js';
+import { snapshotOf } from '../../helpers/snapshot-data.js';
 
 const READ_ONLY = /(_count|file-nr|available_congestion_control|ehash_entries)$/;
 
@@ -48,4 +53,32 @@ test('scopes: host-wide keys, per-network-namespace keys and System V IPC limits
   assert.equal(keySpec('kernel.sem')?.scope, 'ipcns');
   assert.equal(keySpec('vm.swappiness')?.scope, 'global');
   assert.equal(keySpec('net.bridge.bridge-nf-call-iptables')?.module, 'br_netfilter');
+});
+
+test('tune explain answers for every catalogued key, and lists the rules whose findings name it', () => {
+  const snap = snapshotOf();
+  for (const k of knownKeys()) {
+    const e = explainKey(k, snap, allRules, 'test');
+    assert.equal(e.known, true, k);
+    assert.ok(e.type && e.about && e.doc, k);
+    assert.ok(renderExplanation(e, plainStyle).includes(e.about ?? ''), k);
+  }
+  const syn = explainKey('net.ipv4.tcp_syncookies', snap, allRules, 'test').rules;
+  assert.deepEqual(
+    syn.map((r) => `${r.id}:${r.relation}`),
+    ['SYN_BACKLOG_WITH_SYNCOOKIES:reads', 'SYNCOOKIES_DISABLED:about'],
+  );
+});
+
+test('machine defaults: ehash-derived keys exactly, memory-derived ones estimated from MemTotal', () => {
+  const snap = snapshotOf({ sysctl: { 'net.ipv4.tcp_ehash_entries': '262144' }, env: { memTotalKiB: 24683548 } });
+  assert.deepEqual(explainKey('net.ipv4.tcp_max_syn_backlog', snap, [], 't').defaultHere, {
+    value: '2048',
+    from: 'net.ipv4.tcp_ehash_entries',
+  });
+  // This 6.18 host: tcp_mem 287892 383858 575784, fs.file-max 2466112: the estimates land within 1 %.
+  const [low, , high] = (explainKey('net.ipv4.tcp_mem', snap, [], 't').defaultHere?.value ?? '').split(' ').map(Number);
+  assert.ok(Math.abs((low ?? 0) / 287892 - 1) < 0.01 && Math.abs((high ?? 0) / 575784 - 1) < 0.01);
+  const fileMax = Number(explainKey('fs.file-max', snap, [], 't').defaultHere?.value);
+  assert.ok(Math.abs(fileMax / 2466112 - 1) < 0.01, String(fileMax));
 });

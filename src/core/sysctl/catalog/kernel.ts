@@ -22,7 +22,7 @@ const ulong = { kind: 'ulong' } as const;
 const ipc = { scope: 'ipcns' } as const;
 /** CFS tunables that 5.13 moved to debugfs (/sys/kernel/debug/sched/): old tuned profiles and lists still set them. */
 const cfs = (key: string, dflt: string, about: string): KeySpec =>
-  k(key, positive, dflt, `${about} Moved to debugfs in 5.13: the key no longer exists.`, {
+  k(key, positive, dflt, `${about} 5.13 moved it to debugfs (/sys/kernel/debug/sched/): the sysctl is gone.`, {
     unit: 'ns',
     removedIn: '5.13',
   });
