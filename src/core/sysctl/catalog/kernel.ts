@@ -1,23 +1,9 @@
 // kernel.*: process and IPC limits, scheduler, watchdogs and hardening switches. Facts:
 // Documentation/admin-guide/sysctl/kernel.rst, values read on 6.18. System V IPC limits are per IPC namespace.
-import { DOC, INT_MAX, bool, int, ints, nonNeg, positive, type KeySpec } from './spec.js';
+import { DOC, INT_MAX, bool, hostKeys, int, ints, nonNeg, positive, type KeySpec } from './spec.js';
 
 const doc = DOC.kernel;
-const k = (
-  key: string,
-  shape: KeySpec['shape'],
-  dflt: string | undefined,
-  about: string,
-  extra: Partial<KeySpec> = {},
-): KeySpec => ({
-  key: `kernel.${key}`,
-  shape,
-  scope: 'global',
-  ...(dflt !== undefined ? { default: dflt } : {}),
-  about,
-  doc,
-  ...extra,
-});
+const k = hostKeys('kernel', doc);
 const ulong = { kind: 'ulong' } as const;
 const ipc = { scope: 'ipcns' } as const;
 /** CFS tunables that 5.13 moved to debugfs (/sys/kernel/debug/sched/): old tuned profiles and lists still set them. */

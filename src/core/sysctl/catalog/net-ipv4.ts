@@ -1,5 +1,5 @@
 // net.ipv4.* outside TCP: ports, forwarding, ICMP, fragments, UDP memory, per-interface conf, neighbour table, routes.
-import { DOC, bool, int, ints, nonNeg, positive, type KeySpec } from './spec.js';
+import { DOC, bool, int, ints, neighThresholds, nonNeg, positive, type KeySpec } from './spec.js';
 
 const doc = DOC.ip;
 
@@ -191,19 +191,11 @@ export const IPV4_KEYS: KeySpec[] = [
     about: 'Obsolete for IPv4 since 3.6 (no route cache left to bound).',
     doc,
   },
-  ...(['1', '2', '3'] as const).map((n): KeySpec => ({
-    key: `net.ipv4.neigh.default.gc_thresh${n}`,
-    shape: positive,
-    unit: 'entries',
-    scope: 'global',
-    default: { '1': '128', '2': '512', '3': '1024' }[n],
-    about: {
-      '1': 'ARP entries below which garbage collection never runs.',
-      '2': 'ARP entries above which garbage collection runs after 5 s.',
-      '3': 'Hard cap on ARP entries: past it new neighbours fail ("neighbour table overflow"); large L2 networks and Kubernetes nodes raise it.',
-    }[n],
-    doc,
-  })),
+  ...neighThresholds(
+    'ipv4',
+    'ARP entries',
+    'past it new neighbours fail ("neighbour table overflow"); large L2 networks and Kubernetes nodes raise it.',
+  ),
   ...conf(
     'rp_filter',
     int(0, 2),

@@ -1,5 +1,5 @@
 // net.ipv6.*: the IPv6 switches and tables operators commonly set (TCP over IPv6 uses the net.ipv4.tcp_* keys).
-import { DOC, bool, int, nonNeg, positive, type KeySpec } from './spec.js';
+import { DOC, bool, int, neighThresholds, nonNeg, positive, type KeySpec } from './spec.js';
 
 const doc = DOC.ip;
 
@@ -40,19 +40,7 @@ export const IPV6_KEYS: KeySpec[] = [
     about: 'Default of IPV6_V6ONLY: 1 makes an IPv6 listener on :: stop accepting IPv4-mapped connections.',
     doc,
   },
-  ...(['1', '2', '3'] as const).map((n): KeySpec => ({
-    key: `net.ipv6.neigh.default.gc_thresh${n}`,
-    shape: positive,
-    unit: 'entries',
-    scope: 'global',
-    default: { '1': '128', '2': '512', '3': '1024' }[n],
-    about: {
-      '1': 'IPv6 neighbour entries below which garbage collection never runs.',
-      '2': 'IPv6 neighbour entries above which garbage collection runs after 5 s.',
-      '3': 'Hard cap on IPv6 neighbour entries; past it new neighbours fail.',
-    }[n],
-    doc,
-  })),
+  ...neighThresholds('ipv6', 'IPv6 neighbour entries', 'past it new neighbours fail.'),
   {
     key: 'net.ipv6.route.max_size',
     shape: positive,

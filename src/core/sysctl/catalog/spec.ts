@@ -63,3 +63,40 @@ export const secondsOrZero = { kind: 'int', min: 0, max: Math.floor(INT_MAX / 10
 export const int = (min: number, max: number) => ({ kind: 'int', min, max }) as const;
 export const ints = (count: number, min = 0, max = INT_MAX) => ({ kind: 'ints', count, min, max }) as const;
 export const name = (describe: string) => ({ kind: 'string', pattern: /^[A-Za-z0-9_-]+$/, describe }) as const;
+
+/** A maker of host-wide keys under one prefix, documented in one file: `(leaf, shape, default, about, extra)`. */
+export function hostKeys(prefix: string, doc: string) {
+  return (
+    leaf: string,
+    shape: ValueShape,
+    dflt: string | undefined,
+    about: string,
+    extra: Partial<KeySpec> = {},
+  ): KeySpec => ({
+    key: `${prefix}.${leaf}`,
+    shape,
+    scope: 'global',
+    ...(dflt !== undefined ? { default: dflt } : {}),
+    about,
+    doc,
+    ...extra,
+  });
+}
+
+/** The neighbour table's garbage collection thresholds (host-wide: a child namespace does not show them). */
+export function neighThresholds(family: 'ipv4' | 'ipv6', entries: string, overflow: string): KeySpec[] {
+  const about = {
+    '1': `${entries} below which garbage collection never runs.`,
+    '2': `${entries} above which garbage collection runs after 5 s.`,
+    '3': `Hard cap on ${entries.toLowerCase()}: ${overflow}`,
+  };
+  return (['1', '2', '3'] as const).map((n) => ({
+    key: `net.${family}.neigh.default.gc_thresh${n}`,
+    shape: positive,
+    unit: 'entries',
+    scope: 'global',
+    default: { '1': '128', '2': '512', '3': '1024' }[n],
+    about: about[n],
+    doc: DOC.ip,
+  }));
+}

@@ -1,22 +1,8 @@
 // vm.*: memory management, all host-wide. Facts: Documentation/admin-guide/sysctl/vm.rst, values read on 6.18.
-import { DOC, INT_MAX, int, nonNeg, positive, type KeySpec } from './spec.js';
+import { DOC, INT_MAX, hostKeys, int, nonNeg, positive, type KeySpec } from './spec.js';
 
 const doc = DOC.vm;
-const vm = (
-  key: string,
-  shape: KeySpec['shape'],
-  dflt: string | undefined,
-  about: string,
-  extra: Partial<KeySpec> = {},
-): KeySpec => ({
-  key: `vm.${key}`,
-  shape,
-  scope: 'global',
-  ...(dflt !== undefined ? { default: dflt } : {}),
-  about,
-  doc,
-  ...extra,
-});
+const vm = hostKeys('vm', doc);
 
 export const VM_KEYS: KeySpec[] = [
   vm(
