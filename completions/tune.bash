@@ -9,7 +9,7 @@ _tune_profiles() {
 _tune_command() {
   case $path in
     '')
-      subs='plan snapshot profiles audit apply rollback reset history status confirm recover verify diagnose check metrics watch'
+      subs='plan snapshot profiles audit explain apply rollback reset history status confirm recover verify diagnose check metrics watch'
       opts='-V --version -h --help'
       valued='  '
       named=
@@ -69,6 +69,16 @@ _tune_command() {
         --snapshot) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --format) COMPREPLY=(); return ;;
         --fail-on) COMPREPLY=(); return ;;
+      esac
+      ;;
+    'explain')
+      subs=''
+      opts='--root --snapshot --json -h --help'
+      valued=' --root --snapshot '
+      named=
+      [[ -n $prev ]] && case $prev in
+        --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --snapshot) COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
       ;;
     'apply')

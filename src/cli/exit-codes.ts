@@ -28,3 +28,9 @@ export const VERIFY_EXIT_CODES_HELP = `Exit codes:
   2  usage error or bad input (e.g. --file not absolute)
   3  something differs: a runtime value, another file winning at boot, or a line verify cannot check
   141  standard output closed by its reader (EPIPE): stopped quietly`;
+
+export const EXPLAIN_EXIT_CODES_HELP = `Exit codes:
+  0  the key was explained
+  1  runtime error (cannot read the host or the snapshot)
+  2  usage error or bad input: an unknown key (with the closest known keys), a malformed key, a bad snapshot
+  141  standard output closed by its reader (EPIPE): stopped quietly`;

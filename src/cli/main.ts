@@ -8,6 +8,7 @@ import { applyCommand } from './commands/apply.js';
 import { checkCommand } from './commands/check.js';
 import { confirmCommand } from './commands/confirm.js';
 import { diagnoseCommand } from './commands/diagnose.js';
+import { explainCommand } from './commands/explain.js';
 import { historyCommand } from './commands/history.js';
 import { metricsCommand } from './commands/metrics.js';
 import { auditCommand } from './commands/audit.js';
@@ -42,6 +43,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
   snapshotCommand(program, wiring);
   profilesCommand(program, wiring);
   auditCommand(program, wiring);
+  explainCommand(program, wiring);
   // Change: one transaction at a time, each backed up and undoable.
   applyCommand(program, wiring);
   rollbackCommand(program, wiring); // rollback, reset

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { modelBoot } from '../../src/core/boot/boot-precedence.js';
 import { readSnapshot } from '../../src/system/snapshot-reader.js';
 import { withFixtureAsync } from '../helpers/fixture-root.js';
+import { planOf, ruleHits } from '../helpers/plan-data.js';
 import { KERNEL_PRESETS } from '../helpers/kernel-presets.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -28,7 +29,9 @@ for (const [release, sysctl] of Object.entries(KERNEL_PRESETS)) {
 }
 
 test('a container-like root: other netns, read-only global keys, container markers', async () => {
-  const sysctl = { ...KERNEL_PRESETS['5.15.0-130-generic'], 'net.core.rmem_max': { value: '212992', readOnly: true } };
+  // As in a real child namespace, the host-wide net.core.netdev_max_backlog is not registered there.
+  const { 'net.core.netdev_max_backlog': _hidden, ...preset } = KERNEL_PRESETS['5.15.0-130-generic'] ?? {};
+  const sysctl = { ...preset, 'net.core.rmem_max': { value: '212992', readOnly: true } };
   await withFixtureAsync(
     {
       release: '5.15.0-130-generic',
@@ -39,7 +42,7 @@ test('a container-like root: other netns, read-only global keys, container marke
     async (root) => {
       const s = await readSnapshot({ root, now: NOW });
       assert.equal(s.env.initialNetns, false);
-      assert.match(s.env.netnsEvidence, /differs from PID 1/);
+      assert.match(s.env.netnsEvidence, /netdev_max_backlog\) are not visible/);
       assert.deepEqual(s.env.container.evidence, ['/.dockerenv exists']);
       assert.deepEqual(s.sysctl['net.core.rmem_max'], { state: 'ok', value: '212992', writable: false });
       assert.equal(s.sysctl['net.core.somaxconn']?.writable, true);
@@ -48,14 +51,27 @@ test('a container-like root: other netns, read-only global keys, container marke
 });
 
 test('a container whose PID 1 shares our netns is still not the initial namespace', async () => {
+  // No net.core keys to read: only the PID 1 comparison, which a container's own PID 1 fools; the marker wins.
+  const sysctl = Object.fromEntries(
+    Object.entries(KERNEL_PRESETS['6.8.0-50-generic'] ?? {}).filter(([k]) => !k.startsWith('net.core.')),
+  );
+  await withFixtureAsync({ release: '6.8.0-50-generic', sysctl, files: { '/run/.containerenv': '' } }, async (root) => {
+    assert.equal((await readSnapshot({ root, now: NOW })).env.initialNetns, false);
+  });
+});
+
+test("a /.dockerenv left on a VM does not overrule the kernel's evidence of the initial namespace", async () => {
+  // netdev_max_backlog is registered only in the initial network namespace: this is the host, whatever the marker.
   await withFixtureAsync(
-    {
-      release: '6.8.0-50-generic',
-      sysctl: KERNEL_PRESETS['6.8.0-50-generic'] ?? {},
-      files: { '/run/.containerenv': '' },
-    },
+    { release: '6.8.0-50-generic', sysctl: KERNEL_PRESETS['6.8.0-50-generic'] ?? {}, files: { '/.dockerenv': '' } },
     async (root) => {
-      assert.equal((await readSnapshot({ root, now: NOW })).env.initialNetns, false);
+      const s = await readSnapshot({ root, now: NOW });
+      assert.equal(s.env.initialNetns, true);
+      assert.deepEqual(s.env.container.evidence, ['/.dockerenv exists']);
+      assert.match(s.env.netnsEvidence, /visible: the kernel registers them only in the initial/);
+      // The plan that was refused on such a VM: a no-op on fs.file-max draws no GLOBAL_KEY_IN_CONTAINER.
+      const plan = planOf(s, [`fs.file-max=${s.sysctl['fs.file-max']?.value ?? ''}`]);
+      assert.ok(!ruleHits(plan).some((h) => h.startsWith('GLOBAL_KEY_IN_CONTAINER')), ruleHits(plan).join());
     },
   );
 });

@@ -47,11 +47,16 @@ export function checkAllowIds(ids: string[], rules: Rule[]): void {
   }
 }
 
+const TOP_LEVELS = new Set(['net.', 'fs.', 'vm.', 'kernel.', '']);
+
 /** A key in the directory of a catalogued module key (net.netfilter., sunrpc., fs.nfs.) while that module is not loaded. */
 function moduleKeyUnloaded(key: string, snap: Snapshot): boolean {
   return knownKeys().some((k) => {
     const mod = keySpec(k)?.module;
-    return mod !== undefined && !snap.env.modules.includes(mod) && key.startsWith(k.slice(0, k.lastIndexOf('.') + 1));
+    const dir = k.slice(0, k.lastIndexOf('.') + 1);
+    // A module key directly under a shared top level (net.nf_conntrack_max) says nothing about its siblings.
+    if (TOP_LEVELS.has(dir)) return false;
+    return mod !== undefined && !snap.env.modules.includes(mod) && key.startsWith(dir);
   });
 }
 

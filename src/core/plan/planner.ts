@@ -143,6 +143,7 @@ export function planTuning(
     ...base,
     boot: { before: bootBefore, after: bootModels(snapshot, keys, ownedPath, after) },
     ownedFile: { path: ownedPath, before, after },
+    notWritten: new Set([...statuses].filter(([, st]) => st !== 'change' && st !== 'same').map(([k]) => k)),
   };
   const findings = runRules(rules, ctx, opts.allow);
   const changes = ordered.map((p): KeyChange => {

@@ -6,6 +6,7 @@ export const hostRules: Rule[] = [
   {
     id: 'NR_OPEN_BELOW_NOFILE',
     severity: 'refuse',
+    concerns: ['fs.nr_open'],
     summary: 'fs.nr_open must stay at or above every configured RLIMIT_NOFILE, or services fail to start.',
     check: (ctx) =>
       whenPlanned(ctx, 'fs.nr_open', (p) => {
@@ -23,6 +24,7 @@ export const hostRules: Rule[] = [
   {
     id: 'FILE_MAX_BELOW_IN_USE',
     severity: 'refuse',
+    concerns: ['fs.file-max'],
     summary: 'fs.file-max must stay above the number of file handles already allocated (fs.file-nr).',
     reads: ['fs.file-nr'],
     check: (ctx) =>
@@ -41,6 +43,7 @@ export const hostRules: Rule[] = [
   {
     id: 'IP_FORWARD_ROLE_CHANGE',
     severity: 'refuse',
+    concerns: ['net.ipv4.ip_forward'],
     overridable: true,
     summary: 'Changing ip_forward changes the host role and resets every per-interface IPv4 setting: needs --allow.',
     check: (ctx) =>

@@ -2,6 +2,9 @@
 import { bootRules } from './boot-rules.js';
 import { bootWriteRules } from './boot-write-rules.js';
 import { boundRules } from './bound-rules.js';
+import { capacityRules } from './capacity-rules.js';
+import { congestionRules } from './congestion-rules.js';
+import { conntrackRules } from './conntrack-rules.js';
 import { hostRules } from './host-rules.js';
 import { memoryRules } from './memory-rules.js';
 import { portRules } from './port-rules.js';
@@ -13,11 +16,14 @@ import { timeWaitRules } from './time-wait-rules.js';
 
 export const allRules: Rule[] = [
   ...scopeRules,
+  ...conntrackRules,
   ...timeWaitRules,
   ...portRules,
   ...memoryRules,
   ...queueRules,
   ...hostRules,
+  ...capacityRules,
+  ...congestionRules,
   ...boundRules,
   ...bootRules,
   ...bootWriteRules,

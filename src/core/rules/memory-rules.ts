@@ -7,6 +7,7 @@ function orderedTriple(id: string, name: string, middle: string, summaryTail: st
   return {
     id,
     severity: 'refuse',
+    concerns: [`net.ipv4.${name}`],
     summary: `${name} must be min <= ${middle} <= max${summaryTail}`,
     check: (ctx) =>
       whenPlanned(ctx, `net.ipv4.${name}`, (p) => {
@@ -27,6 +28,7 @@ export const memoryRules: Rule[] = [
   {
     id: 'TCP_MEM_UNITS',
     severity: 'refuse',
+    concerns: ['net.ipv4.tcp_mem'],
     summary: 'tcp_mem is counted in pages, not bytes: a max above physical memory is almost certainly bytes.',
     check: (ctx) =>
       whenPlanned(ctx, 'net.ipv4.tcp_mem', (p) => {

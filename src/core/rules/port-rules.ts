@@ -24,6 +24,7 @@ export const portRules: Rule[] = [
   {
     id: 'PORT_RANGE_BELOW_UNPRIVILEGED',
     severity: 'refuse',
+    concerns: [RANGE, UNPRIV],
     summary:
       'ip_local_port_range must start at or above ip_unprivileged_port_start (the kernel rejects it with EINVAL).',
     reads: [RANGE, UNPRIV],
@@ -44,6 +45,7 @@ export const portRules: Rule[] = [
   {
     id: 'PORT_RANGE_PRIVILEGED',
     severity: 'warn',
+    concerns: [RANGE],
     summary: 'An ephemeral range starting below 1024 hands out ports that services expect to bind.',
     check: (ctx) => {
       const r = plannedRange(ctx);
@@ -60,6 +62,7 @@ export const portRules: Rule[] = [
   {
     id: 'PORT_RANGE_LISTENER_OVERLAP',
     severity: 'warn',
+    concerns: [RANGE],
     summary: 'Listening ports inside the new ephemeral range collide with outgoing connections unless reserved.',
     reads: [RESERVED],
     check: (ctx) => {
@@ -82,6 +85,7 @@ export const portRules: Rule[] = [
   {
     id: 'PORT_RANGE_PARITY',
     severity: 'info',
+    concerns: [RANGE],
     summary: 'The range ends should differ in parity (connect() and bind(0) use different halves).',
     check: (ctx) => {
       const r = plannedRange(ctx);
@@ -98,6 +102,7 @@ export const portRules: Rule[] = [
   {
     id: 'RESERVED_PORTS_MERGED',
     severity: 'info',
+    concerns: [RESERVED],
     summary: 'A write to ip_local_reserved_ports replaces the list; tune merges the current list into the target.',
     check: (ctx) =>
       whenPlanned(ctx, RESERVED, (p) => {

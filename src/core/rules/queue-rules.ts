@@ -1,5 +1,6 @@
 // Accept and SYN queues: somaxconn is read at listen(); syn_backlog is moot with syncookies; cookies stay on.
-import { effectiveInt, whenPlanned, type Rule } from './rule.js';
+import { intTokens } from '../sysctl/sysctl-value.js';
+import { valueInEffect, whenPlanned, type Rule } from './rule.js';
 
 const isLoopback = (addr: string): boolean =>
   addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.');
@@ -8,6 +9,7 @@ export const queueRules: Rule[] = [
   {
     id: 'SOMAXCONN_NEEDS_RELISTEN',
     severity: 'info',
+    concerns: ['net.core.somaxconn'],
     summary: 'somaxconn caps the backlog at listen() time: running listeners keep their queue until they listen again.',
     check: (ctx) =>
       whenPlanned(ctx, 'net.core.somaxconn', (p) => {
@@ -22,11 +24,14 @@ export const queueRules: Rule[] = [
   {
     id: 'SYN_BACKLOG_WITH_SYNCOOKIES',
     severity: 'warn',
-    summary: 'tcp_max_syn_backlog is effectively unused while tcp_syncookies is on.',
+    concerns: ['net.ipv4.tcp_max_syn_backlog'],
+    summary:
+      'tcp_max_syn_backlog is effectively unused while tcp_syncookies is on (as it will be after the plan: a refused tcp_syncookies=0 leaves it on).',
     reads: ['net.ipv4.tcp_syncookies'],
     check: (ctx) =>
       whenPlanned(ctx, 'net.ipv4.tcp_max_syn_backlog', (p) => {
-        const cookies = effectiveInt(ctx, 'net.ipv4.tcp_syncookies');
+        // A refused tcp_syncookies=0 leaves cookies on: judge the value that will be in effect, not the target.
+        const cookies = intTokens(valueInEffect(ctx, 'net.ipv4.tcp_syncookies') ?? '')?.[0];
         return cookies === undefined || cookies === 0
           ? undefined
           : {
@@ -39,6 +44,7 @@ export const queueRules: Rule[] = [
   {
     id: 'SYNCOOKIES_DISABLED',
     severity: 'refuse',
+    concerns: ['net.ipv4.tcp_syncookies'],
     overridable: true,
     summary: 'Turning tcp_syncookies off on a host with non-loopback listeners exposes it to SYN floods.',
     check: (ctx) =>

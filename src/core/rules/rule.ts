@@ -43,6 +43,11 @@ export interface RuleContext {
   ignoredSections: { profile: string; file: string; sections: string[] }[];
   /** Parts of the profiles tune does not apply (tuned functions it will not run), with file:line. */
   profileNotes: { profile: string; file: string; line: number; key?: string; message: string }[];
+  /**
+   * Planned keys whose target will not be in effect after apply (refused, absent, read-only, deselected). Known in
+   * the planner's second pass only, once statuses are decided; undefined in the first.
+   */
+  notWritten?: ReadonlySet<string>;
 }
 
 export interface RuleHit {
@@ -58,6 +63,11 @@ export interface Rule {
   overridable?: boolean;
   /** One line for docs/rules.md and `--help`. */
   summary: string;
+  /**
+   * The keys its findings name when they are planned (for `tune explain`); absent for rules about any planned key
+   * (absent, read-only, boot order...).
+   */
+  concerns?: string[];
   /** Keys this rule consults besides the planned ones: a live plan reads only planned keys and these. */
   reads?: string[];
   check(ctx: RuleContext): RuleHit[];
@@ -72,6 +82,14 @@ export function currentValue(ctx: RuleContext, key: string): string | undefined 
 /** The value the key will have after the plan: the target when planned, else the current value. */
 export function effectiveValue(ctx: RuleContext, key: string): string | undefined {
   return ctx.planned.get(key)?.target ?? currentValue(ctx, key);
+}
+
+/**
+ * The value the key will really hold after apply: the target when it will be written, else the current value. Unlike
+ * effectiveValue, a refused target does not count (second pass only; the first sees every target as written).
+ */
+export function valueInEffect(ctx: RuleContext, key: string): string | undefined {
+  return ctx.notWritten?.has(key) ? currentValue(ctx, key) : effectiveValue(ctx, key);
 }
 
 /** The effective value as integers, or undefined. */

@@ -1,20 +1,30 @@
 // Keys that are absent, read-only, global (host-wide) or module-dependent must be reported, never silently failed.
 import { keySpec } from '../sysctl/key-catalog.js';
 import { kernelAtLeast } from '../sysctl/kernel-version.js';
-import { intTokens } from '../sysctl/sysctl-value.js';
-import { currentValue, effectiveInt, type Rule, type RuleHit } from './rule.js';
+import type { Rule, RuleHit } from './rule.js';
 
 export const scopeRules: Rule[] = [
   {
     id: 'KEY_ABSENT',
     severity: 'warn',
     summary:
-      'The key does not exist on this kernel (version, build option or unloaded module): it is left out of the file.',
+      'The key does not exist on this kernel (version, build option), or is host-wide and hidden in this network namespace: it is left out of the file.',
     check: (ctx) =>
       [...ctx.planned.values()]
         .filter((p) => ctx.snapshot.sysctl[p.key]?.state !== 'ok' && !keySpec(p.key)?.module)
         .map((p): RuleHit => {
           const spec = keySpec(p.key);
+          const evidence = {
+            kernel: ctx.snapshot.kernel.release,
+            state: ctx.snapshot.sysctl[p.key]?.state ?? 'absent',
+          };
+          // A child network namespace hides host-wide net keys (netdev_max_backlog, tcp_mem...): the kernel has them.
+          if (spec?.scope === 'global' && ctx.snapshot.env.initialNetns === false && p.key.startsWith('net.'))
+            return {
+              key: p.key,
+              message: `${p.key} is not visible here: it is host-wide, and the kernel shows host-wide network keys only in the host's own network namespace, not in this one (a container's). Set it on the host. It is not written.`,
+              evidence: { ...evidence, scope: 'global', initialNetns: false },
+            };
           const why = !spec
             ? 'tune has no facts about this key and this kernel does not have it (typo?)'
             : spec.since && !kernelAtLeast(ctx.kernel, spec.since)
@@ -25,7 +35,7 @@ export const scopeRules: Rule[] = [
           return {
             key: p.key,
             message: `${p.key} does not exist on ${ctx.snapshot.kernel.release}: ${why}. It is not written (an unknown key in sysctl.d fails at boot).`,
-            evidence: { kernel: ctx.snapshot.kernel.release, state: ctx.snapshot.sysctl[p.key]?.state ?? 'absent' },
+            evidence,
           };
         }),
   },
@@ -91,43 +101,5 @@ export const scopeRules: Rule[] = [
           message: `${p.key} is host-wide, and this is not the host's network namespace: writing it from here changes the host and every other container. Set it on the host; --allow to override.`,
           evidence: { initialNetns: false, netns: ctx.snapshot.env.netnsEvidence },
         })),
-  },
-  {
-    id: 'CONNTRACK_MAX_VS_BUCKETS',
-    severity: 'warn',
-    summary: 'nf_conntrack_max far above nf_conntrack_buckets makes long hash chains (raise buckets with hashsize).',
-    reads: ['net.netfilter.nf_conntrack_buckets'],
-    check: (ctx) => {
-      if (!ctx.planned.has('net.netfilter.nf_conntrack_max')) return [];
-      const max = effectiveInt(ctx, 'net.netfilter.nf_conntrack_max');
-      const buckets = effectiveInt(ctx, 'net.netfilter.nf_conntrack_buckets');
-      if (max === undefined || buckets === undefined || max <= buckets * 4) return [];
-      return [
-        {
-          key: 'net.netfilter.nf_conntrack_max',
-          message: `nf_conntrack_max ${max} is ${Math.round(max / buckets)}x nf_conntrack_buckets ${buckets}: lookups walk long chains. Raise buckets too (nf_conntrack module option hashsize).`,
-          evidence: { max, buckets },
-        },
-      ];
-    },
-  },
-  {
-    id: 'CONNTRACK_ESTABLISHED_LOWERED',
-    severity: 'warn',
-    summary: 'Lowering nf_conntrack_tcp_timeout_established below application idle times breaks idle NATed flows.',
-    check: (ctx) => {
-      const key = 'net.netfilter.nf_conntrack_tcp_timeout_established';
-      const p = ctx.planned.get(key);
-      const cur = intTokens(currentValue(ctx, key) ?? '')?.[0];
-      const target = intTokens(p?.target ?? '')?.[0];
-      if (!p || cur === undefined || target === undefined || target >= cur) return [];
-      return [
-        {
-          key,
-          message: `lowering the established timeout from ${cur}s to ${target}s silently drops NAT/firewall state for connections idle longer (database pools, long polling); make sure keep-alives are shorter.`,
-          evidence: { current: cur, target },
-        },
-      ];
-    },
   },
 ];

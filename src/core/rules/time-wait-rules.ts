@@ -11,6 +11,7 @@ export const timeWaitRules: Rule[] = [
   {
     id: 'TW_RECYCLE_REMOVED',
     severity: 'refuse',
+    concerns: [RECYCLE],
     summary: 'tcp_tw_recycle was removed in Linux 4.12; the key does not exist there.',
     check: (ctx) =>
       whenPlanned(ctx, RECYCLE, () =>
@@ -30,6 +31,7 @@ export const timeWaitRules: Rule[] = [
   {
     id: 'TW_RECYCLE_NAT',
     severity: 'refuse',
+    concerns: [RECYCLE],
     summary: 'tcp_tw_recycle drops SYNs from clients behind NAT; refused wherever NAT evidence is found.',
     check: (ctx) =>
       whenPlanned(ctx, RECYCLE, (p) =>
@@ -46,6 +48,7 @@ export const timeWaitRules: Rule[] = [
   {
     id: 'TW_RECYCLE_LEGACY',
     severity: 'refuse',
+    concerns: [RECYCLE],
     overridable: true,
     summary: 'tcp_tw_recycle on a pre-4.12 kernel without NAT evidence: refused unless --allow TW_RECYCLE_LEGACY.',
     check: (ctx) =>
@@ -66,6 +69,7 @@ export const timeWaitRules: Rule[] = [
   {
     id: 'FIN_TIMEOUT_MISJUSTIFIED',
     severity: 'refuse',
+    concerns: ['net.ipv4.tcp_fin_timeout'],
     summary: 'tcp_fin_timeout justified as shortening TIME_WAIT: TIME_WAIT is fixed at 60 s (TCP_TIMEWAIT_LEN).',
     check: (ctx) =>
       whenPlanned(ctx, 'net.ipv4.tcp_fin_timeout', (p) =>
@@ -82,6 +86,7 @@ export const timeWaitRules: Rule[] = [
   {
     id: 'FIN_TIMEOUT_SCOPE',
     severity: 'info',
+    concerns: ['net.ipv4.tcp_fin_timeout'],
     summary: 'tcp_fin_timeout only bounds orphaned FIN_WAIT2 sockets.',
     check: (ctx) =>
       whenPlanned(ctx, 'net.ipv4.tcp_fin_timeout', (p) =>
@@ -98,6 +103,7 @@ export const timeWaitRules: Rule[] = [
   {
     id: 'TW_REUSE_NEEDS_TIMESTAMPS',
     severity: 'refuse',
+    concerns: [REUSE],
     summary: 'tcp_tw_reuse does nothing without TCP timestamps (tcp_timestamps=0).',
     reads: ['net.ipv4.tcp_timestamps'],
     check: (ctx) =>
@@ -115,6 +121,7 @@ export const timeWaitRules: Rule[] = [
   {
     id: 'TW_REUSE_LOOPBACK_VALUE',
     severity: 'refuse',
+    concerns: [REUSE],
     summary: 'tcp_tw_reuse=2 (loopback only) needs Linux 4.18 or later.',
     check: (ctx) =>
       whenPlanned(ctx, REUSE, (p) =>
@@ -130,6 +137,7 @@ export const timeWaitRules: Rule[] = [
   {
     id: 'TW_REUSE_CLIENT_ONLY',
     severity: 'info',
+    concerns: [REUSE],
     summary: 'tcp_tw_reuse only helps outgoing connections (this host connecting out).',
     check: (ctx) =>
       whenPlanned(ctx, REUSE, (p) =>
@@ -146,6 +154,7 @@ export const timeWaitRules: Rule[] = [
   ...(['tcp_max_tw_buckets', 'tcp_max_orphans'] as const).map((name): Rule => ({
     id: name === 'tcp_max_tw_buckets' ? 'TW_BUCKETS_BELOW_DEFAULT' : 'ORPHANS_BELOW_DEFAULT',
     severity: 'refuse',
+    concerns: [`net.ipv4.${name}`],
     overridable: true,
     summary: `Do not lower ${name} below the kernel default computed for this machine (kernel docs: "must not lower artificially").`,
     reads: KERNEL_DEFAULT_KEYS,

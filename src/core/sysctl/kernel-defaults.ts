@@ -43,3 +43,35 @@ export function kernelDefaultOf(d: KernelDefaults, key: string): number | null {
   if (key === 'net.ipv4.tcp_max_syn_backlog') return d.tcpMaxSynBacklog;
   return null;
 }
+
+/**
+ * The default the kernel computes for `key` on this machine, with where the figure comes from, or null when the key's
+ * default is fixed or cannot be worked out here. Memory-based figures are estimates from MemTotal (the kernel uses
+ * free buffer pages at boot): good to a few percent, for `tune explain`, never for decisions.
+ */
+export function machineDefault(s: Snapshot, key: string): { value: string; from: string } | null {
+  const d = kernelDefaults(s);
+  const exact = kernelDefaultOf(d, key);
+  if (exact !== null) return { value: String(exact), from: d.ehashSource };
+  const kib = s.env.memTotalKiB;
+  if (!kib) return null;
+  const from = `estimated from MemTotal ${kib} kB`;
+  const pages = Math.floor((kib * 1024) / s.env.pageSize);
+  // tcp_init_mem / udp_init: low = limit/4*3 (integer division), pressure = limit, high = low*2.
+  const triple = (limit: number) => {
+    const low = Math.floor(limit / 4) * 3;
+    return `${low} ${limit} ${low * 2}`;
+  };
+  switch (key) {
+    case 'fs.file-max':
+      return { value: String(Math.max(8192, Math.floor(kib / 10))), from };
+    case 'kernel.threads-max':
+      return { value: String(Math.floor(kib / 128)), from };
+    case 'net.ipv4.tcp_mem':
+      return { value: triple(Math.max(128, Math.floor(pages / 16))), from };
+    case 'net.ipv4.udp_mem':
+      return { value: triple(Math.max(128, Math.floor(pages / 8))), from };
+    default:
+      return null;
+  }
+}

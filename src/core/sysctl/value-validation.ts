@@ -44,6 +44,12 @@ function shapeProblem(shape: ValueShape, value: string): string | undefined {
       }
       return undefined;
     }
+    case 'ulong': {
+      const t = tokens.length === 1 ? (tokens[0] ?? '') : '';
+      return /^\d{1,20}$/.test(t) && BigInt(t) < 2n ** 64n
+        ? undefined
+        : `expected one unsigned integer below 2^64, got "${excerpt(value.trim())}"`;
+    }
     case 'string':
       return tokens.length === 1 && shape.pattern.test(tokens[0] ?? '')
         ? undefined

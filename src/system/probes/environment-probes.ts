@@ -12,7 +12,8 @@ export function probeEnvironment(root: string, ipForward: string | undefined, li
   const netns = probeNetns(root);
   const container = probeContainer(root);
   return {
-    initialNetns: container.detected && netns.initial === true ? false : netns.initial,
+    // Container markers (a leftover /.dockerenv on a VM) only overrule the weak PID 1 comparison, never the kernel.
+    initialNetns: container.detected && netns.initial === true && !netns.kernel ? false : netns.initial,
     netnsEvidence: netns.evidence,
     container,
     nat: probeNat(root, ipForward),
@@ -24,16 +25,22 @@ export function probeEnvironment(root: string, ipForward: string | undefined, li
   };
 }
 
-function probeNetns(root: string): { initial: boolean | null; evidence: string } {
+/** `kernel`: the answer comes from the kernel's own sysctl registration, which no container marker can contradict. */
+function probeNetns(root: string): { initial: boolean | null; evidence: string; kernel?: boolean } {
   // Host-wide net.core keys (netdev_max_backlog) are registered only in the initial namespace: a kernel-level answer.
-  if (
-    hostPathExists(root, '/proc/sys/net/core/somaxconn') &&
-    !hostPathExists(root, '/proc/sys/net/core/netdev_max_backlog')
-  )
-    return {
-      initial: false,
-      evidence: 'host-wide net.core keys (netdev_max_backlog) are not visible: a child network namespace',
-    };
+  if (hostPathExists(root, '/proc/sys/net/core/somaxconn'))
+    return hostPathExists(root, '/proc/sys/net/core/netdev_max_backlog')
+      ? {
+          initial: true,
+          kernel: true,
+          evidence:
+            'host-wide net.core keys (netdev_max_backlog) are visible: the kernel registers them only in the initial network namespace',
+        }
+      : {
+          initial: false,
+          kernel: true,
+          evidence: 'host-wide net.core keys (netdev_max_backlog) are not visible: a child network namespace',
+        };
   const link = (p: string): string | undefined => {
     try {
       return fs.readlinkSync(confinedPath(root, p, 'nofollow'));

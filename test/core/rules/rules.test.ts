@@ -202,6 +202,41 @@ const cases: Case[] = [
     },
   },
   {
+    rule: 'CONNTRACK_MAX_WITHOUT_HASHSIZE',
+    fires: {
+      snap: { sysctl: { 'net.netfilter.nf_conntrack_max': '262144', 'net.netfilter.nf_conntrack_buckets': '262144' } },
+      sets: ['net.netfilter.nf_conntrack_max=524288'],
+    },
+    quiet: {
+      snap: { sysctl: { 'net.netfilter.nf_conntrack_max': '262144', 'net.netfilter.nf_conntrack_buckets': '262144' } },
+      sets: ['net.netfilter.nf_conntrack_max=524288', 'net.netfilter.nf_conntrack_buckets=524288'],
+    },
+  },
+  {
+    rule: 'CAPACITY_LOWERED',
+    fires: { snap: { sysctl: { 'fs.file-max': '9223372036854775807' } }, sets: ['fs.file-max=2000000'] },
+    quiet: { sets: ['fs.file-max=2000000'] },
+  },
+  {
+    rule: 'BUFFER_MAX_LOWERED',
+    fires: {
+      snap: { sysctl: { 'net.ipv4.tcp_rmem': '4096 131072 33554432' } },
+      sets: ['net.ipv4.tcp_rmem=4096 87380 16777216'],
+    },
+    quiet: { sets: ['net.ipv4.tcp_rmem=4096 87380 16777216'] },
+  },
+  {
+    rule: 'CONGESTION_CONTROL_UNAVAILABLE',
+    fires: {
+      snap: { sysctl: { 'net.ipv4.tcp_available_congestion_control': 'reno cubic' } },
+      sets: ['net.ipv4.tcp_congestion_control=bbr'],
+    },
+    quiet: {
+      snap: { sysctl: { 'net.ipv4.tcp_available_congestion_control': 'reno cubic bbr' } },
+      sets: ['net.ipv4.tcp_congestion_control=bbr'],
+    },
+  },
+  {
     rule: 'NR_OPEN_BELOW_NOFILE',
     fires: { sets: ['fs.nr_open=65536'] },
     quiet: { sets: ['fs.nr_open=1048576'] },
@@ -293,8 +328,8 @@ const cases: Case[] = [
   {
     rule: 'KEY_UNKNOWN',
     fires: {
-      snap: { sysctl: { 'net.ipv4.tcp_notsent_lowat': '4294967295' } },
-      sets: ['net.ipv4.tcp_notsent_lowat=16384'],
+      snap: { sysctl: { 'net.ipv4.tcp_comp_sack_delay_ns': '1000000' } },
+      sets: ['net.ipv4.tcp_comp_sack_delay_ns=500000'],
     },
     quiet: { sets: ['net.core.somaxconn=8192'] },
   },
@@ -317,6 +352,9 @@ for (const c of cases) {
     const finding = fired.findings.find((f) => f.rule === c.rule);
     assert.ok(finding, `${c.rule} should fire; got ${ruleHits(fired).join(', ')}`);
     assert.ok(finding.message.length > 20);
+    // `tune explain KEY` lists a rule by its concerns: every key a rule's finding names must be among them.
+    const concerns = allRules.find((r) => r.id === c.rule)?.concerns;
+    if (concerns && finding.key) assert.ok(concerns.includes(finding.key), `${c.rule} names ${finding.key}`);
     if (c.status && finding.key) assert.equal(fired.changes.find((ch) => ch.key === finding.key)?.status, c.status);
     const quiet = planOf(snapshotOf(c.quiet.snap), c.quiet.sets);
     assert.ok(
@@ -429,4 +467,26 @@ test('every rule has a case here and is listed in docs/rules.md with its severit
     );
   }
   assert.equal(new Set(allRules.map((r) => r.id)).size, allRules.length, 'rule ids are unique');
+});
+
+test('SYN_BACKLOG_WITH_SYNCOOKIES judges the syncookies value in effect: a refused tcp_syncookies=0 leaves cookies on', () => {
+  const sets = ['net.ipv4.tcp_max_syn_backlog=8192', 'net.ipv4.tcp_syncookies=0'];
+  const refused = planOf(snapshotOf(listeners(443)), sets);
+  assert.equal(refused.changes.find((c) => c.key === 'net.ipv4.tcp_syncookies')?.status, 'refused');
+  assert.ok(ruleHits(refused).includes('SYN_BACKLOG_WITH_SYNCOOKIES:warn'));
+  // Allowed, the change is written and cookies are really off: the backlog matters, nothing to warn about.
+  const allowed = planOf(snapshotOf(listeners(443)), sets, { allow: ['SYNCOOKIES_DISABLED'] });
+  assert.ok(!ruleHits(allowed).includes('SYN_BACKLOG_WITH_SYNCOOKIES:warn'));
+});
+
+test('KEY_ABSENT in a child network namespace says a host-wide key is hidden there, not missing from the kernel', () => {
+  const hidden = { sysctl: { 'net.core.netdev_max_backlog': null }, env: { initialNetns: false } };
+  const [child] = planOf(snapshotOf(hidden), ['net.core.netdev_max_backlog=5000']).findings;
+  assert.equal(child?.rule, 'KEY_ABSENT');
+  assert.match(child?.message ?? '', /host-wide.*Set it on the host/);
+  assert.doesNotMatch(child?.message ?? '', /built without/);
+  const host = planOf(snapshotOf({ sysctl: { 'net.core.netdev_max_backlog': null } }), [
+    'net.core.netdev_max_backlog=5000',
+  ]).findings;
+  assert.match(host[0]?.message ?? '', /built without it/);
 });

@@ -45,3 +45,12 @@ test('reserved port lists parse and print the way the kernel does', () => {
   assert.equal(formatPortList([9001, 8080, 9000, 9002, 22]), '22,8080,9000-9002');
   assert.equal(formatPortList([]), '');
 });
+
+test('unsigned long keys take values up to 2^64-1 exactly; jiffies seconds stop where seconds x HZ overflows', () => {
+  assert.equal(msg('kernel.shmmax', '18446744073692774399'), 'ok');
+  assert.match(msg('kernel.shmmax', '18446744073709551616'), /below 2\^64/);
+  assert.match(msg('kernel.shmall', '-1'), /unsigned integer/);
+  // The kernel refuses 2147483647 s for a jiffies key (EINVAL at any HZ): tune refuses it before the write.
+  assert.match(msg('net.ipv4.tcp_fin_timeout', '2147483647'), /above the maximum 2147483/);
+  assert.equal(msg('net.netfilter.nf_conntrack_tcp_timeout_established', '2147483'), 'ok');
+});

@@ -1,0 +1,140 @@
+// fs.*: file handles, inotify, epoll, aio, pipes and link protections; NFS client keys. All host-wide (inotify and
+// epoll limits are per user but set here for the whole host). Facts: Documentation/admin-guide/sysctl/fs.rst.
+import { DOC, INT_MAX, bool, int, nonNeg, positive, type KeySpec } from './spec.js';
+
+const doc = DOC.fs;
+
+export const FS_KEYS: KeySpec[] = [
+  {
+    key: 'fs.file-max',
+    shape: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
+    scope: 'global',
+    computed: 'about 10 % of memory at 1 KiB per file handle (MemTotal in KiB / 10), at least 8192',
+    about: 'Host-wide cap on open file handles; past it open() fails with ENFILE for non-root processes.',
+    doc,
+  },
+  {
+    key: 'fs.nr_open',
+    shape: { kind: 'int', min: 64, max: 2147483584 },
+    scope: 'global',
+    default: '1048576',
+    about: 'Highest RLIMIT_NOFILE a process may be given; services configured above it fail to start.',
+    doc,
+  },
+  {
+    key: 'fs.file-nr',
+    shape: { kind: 'ints', count: 3, min: 0 },
+    scope: 'global',
+    about: 'Read-only: allocated file handles, 0, and fs.file-max.',
+    doc,
+  },
+  {
+    key: 'fs.aio-max-nr',
+    shape: nonNeg,
+    scope: 'global',
+    default: '65536',
+    about:
+      'Host-wide cap on outstanding asynchronous I/O requests (io_setup); databases with many AIO contexts raise it.',
+    doc,
+  },
+  {
+    key: 'fs.inotify.max_user_watches',
+    shape: positive,
+    scope: 'global',
+    since: '2.6.13',
+    computed: '1 % of low memory / the cost of one watch (about 1 KiB), clamped to 8192..1048576 (8192 before 5.11)',
+    about:
+      'inotify watches one user may hold across all instances: file watchers (IDEs, log shippers, kubelet) run out first.',
+    doc: 'Documentation/admin-guide/sysctl/fs.rst (inotify), fs/notify/inotify/inotify_user.c',
+  },
+  {
+    key: 'fs.inotify.max_user_instances',
+    shape: positive,
+    scope: 'global',
+    default: '128',
+    about:
+      'inotify instances one user may create; many containers or watchers under one UID exhaust it ("too many open files").',
+    doc: 'Documentation/admin-guide/sysctl/fs.rst (inotify)',
+  },
+  {
+    key: 'fs.inotify.max_queued_events',
+    shape: positive,
+    scope: 'global',
+    default: '16384',
+    about: 'Events queued per inotify instance before IN_Q_OVERFLOW drops them.',
+    doc: 'Documentation/admin-guide/sysctl/fs.rst (inotify)',
+  },
+  {
+    key: 'fs.epoll.max_user_watches',
+    shape: { kind: 'int', min: 0, max: INT_MAX },
+    scope: 'global',
+    computed: '4 % of low memory / the cost of one epoll item (about 160-200 bytes)',
+    about: 'File descriptors one user may register across all epoll instances.',
+    doc,
+  },
+  {
+    key: 'fs.pipe-max-size',
+    shape: int(4096, INT_MAX),
+    unit: 'bytes',
+    scope: 'global',
+    default: '1048576',
+    about: 'Largest pipe buffer an unprivileged process may request with F_SETPIPE_SZ.',
+    doc,
+  },
+  {
+    key: 'fs.suid_dumpable',
+    shape: int(0, 2),
+    scope: 'global',
+    default: '0',
+    about: 'Core dumps of setuid programs: 0 none, 1 debug (insecure), 2 readable by root only.',
+    doc,
+  },
+  {
+    key: 'fs.protected_symlinks',
+    shape: bool,
+    scope: 'global',
+    since: '3.6',
+    default: '0',
+    about:
+      'Follows symlinks in sticky world-writable directories (/tmp) only for their owner: stops symlink races (systemd sets 1).',
+    doc,
+  },
+  {
+    key: 'fs.protected_hardlinks',
+    shape: bool,
+    scope: 'global',
+    since: '3.6',
+    default: '0',
+    about: 'Lets users hard-link only files they own or may read and write (systemd sets 1).',
+    doc,
+  },
+  {
+    key: 'fs.nfs.nfs_callback_tcpport',
+    shape: { kind: 'int', min: 0, max: 65535 },
+    scope: 'global',
+    module: 'nfs',
+    default: '0',
+    about: 'Port of the NFSv4 callback service (0: random); pin it to open a firewall for it.',
+    doc: DOC.nfs,
+  },
+  {
+    key: 'fs.nfs.nfs_mountpoint_timeout',
+    shape: nonNeg,
+    unit: 's',
+    scope: 'global',
+    module: 'nfs',
+    default: '500',
+    about: 'Idle time after which an automounted NFS submount expires.',
+    doc: DOC.nfs,
+  },
+  {
+    key: 'fs.nfs.idmap_cache_timeout',
+    shape: nonNeg,
+    unit: 's',
+    scope: 'global',
+    module: 'nfs',
+    default: '600',
+    about: 'How long NFSv4 id-mapping results are cached.',
+    doc: DOC.nfs,
+  },
+];
