@@ -18,7 +18,7 @@ export const KERNEL_KEYS: KeySpec[] = [
     'pid_max',
     int(301, 4194304),
     undefined,
-    'Highest PID (and thread ID) before numbers wrap; also a cap on the number of tasks.',
+    'Highest PID (and thread ID) before numbers wrap; also a cap on the number of tasks. Per PID namespace since 6.14 (host-wide before).',
     {
       computed: 'max(32768, 1024 x possible CPUs), at most 4194304 (systemd raises it to 4194304 in 50-pid-max.conf)',
     },
