@@ -25,6 +25,8 @@ const PRODUCTION = [
   'net.netfilter.nf_conntrack_tcp_timeout_established = 600',
   'net.ipv4.tcp_max_syn_backlog = 65535',
   'net.ipv4.tcp_syn_retries = 300',
+  'net.ipv4.tcp_synack_retries = 1',
+  'net.ipv4.tcp_sack = 1',
   'net.ipv4.route.gc_timeout = 100',
   'net.ipv4.tcp_congestion_control = bbr # faster',
 ].join('\n');
@@ -76,9 +78,11 @@ test('pasted configurations: every questionable line is named at its file:line, 
       `${T}:3:CONNTRACK_ESTABLISHED_LOWERED`,
       `${T}:4:SYN_BACKLOG_WITH_SYNCOOKIES`,
       `${T}:5:BOOT_WRITE_REJECTED`, // tcp_syn_retries 300 is above the kernel's 127
-      `${T}:6:BOOT_KEY_UNREACHABLE`, // route.gc_timeout does not exist on this kernel
-      `${T}:7:CONFIG_INLINE_COMMENT`,
-      `${T}:7:BOOT_WRITE_REJECTED`, // "bbr # faster" is no congestion control name
+      `${T}:6:SYN_RETRIES_LOW`, // an incoming connection gives up after about 3 s
+      `${T}:7:DEFAULT_RESTATED`,
+      `${T}:8:BOOT_KEY_UNREACHABLE`, // route.gc_timeout does not exist on this kernel
+      `${T}:9:CONFIG_INLINE_COMMENT`,
+      `${T}:9:BOOT_WRITE_REJECTED`, // "bbr # faster" is no congestion control name
     ])
       assert.ok(found.has(want), `missing ${want}\n${[...found].join('\n')}`);
     const text = runTune(['audit', '--root', root]);

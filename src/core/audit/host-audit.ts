@@ -48,6 +48,7 @@ export interface AuditReport {
 
 /** The finding ids the audit adds to the plan's rules (usable with --fail-on). */
 export const AUDIT_RULES = [
+  'DEFAULT_RESTATED',
   'CONFIG_FILE_SKIPPED',
   'CONFIG_VALUE_INVALID',
   'BOOT_MODULE_NOT_LOADED',
@@ -278,6 +279,16 @@ function ruleFindings(
       });
       continue;
     }
+    const def = keySpec(a.key)?.default;
+    if (def !== undefined && sameValue(def, meant.value))
+      findings.push({
+        file: a.file,
+        line: a.line,
+        key: a.key,
+        rule: 'DEFAULT_RESTATED',
+        severity: 'info',
+        message: `${a.file}:${a.line}: ${a.key} = ${meant.value} is the kernel default: the line changes nothing (and pins the value if a later kernel changes its default).`,
+      });
     const batch = batches.find((b) => !b.some((x) => x.key === a.key));
     if (batch) batch.push(meant);
     else batches.push([meant]);

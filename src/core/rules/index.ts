@@ -10,6 +10,7 @@ import { memoryRules } from './memory-rules.js';
 import { portRules } from './port-rules.js';
 import { profileRules } from './profile-rules.js';
 import { queueRules } from './queue-rules.js';
+import { retryRules } from './retry-rules.js';
 import type { Rule } from './rule.js';
 import { scopeRules } from './scope-rules.js';
 import { timeWaitRules } from './time-wait-rules.js';
@@ -21,6 +22,7 @@ export const allRules: Rule[] = [
   ...portRules,
   ...memoryRules,
   ...queueRules,
+  ...retryRules,
   ...hostRules,
   ...capacityRules,
   ...congestionRules,

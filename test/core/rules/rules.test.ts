@@ -76,6 +76,11 @@ const cases: Case[] = [
     quiet: { sets: ['net.core.somaxconn=4096'] },
   },
   {
+    rule: 'SYN_RETRIES_LOW',
+    fires: { sets: ['net.ipv4.tcp_syn_retries=2'] },
+    quiet: { sets: ['net.ipv4.tcp_syn_retries=3', 'net.ipv4.tcp_synack_retries=2'] },
+  },
+  {
     rule: 'PORT_RANGE_BELOW_UNPRIVILEGED',
     fires: { sets: ['net.ipv4.ip_local_port_range=900 60999'] },
     quiet: { sets: ['net.ipv4.ip_local_port_range=900 60999', 'net.ipv4.ip_unprivileged_port_start=900'] },
