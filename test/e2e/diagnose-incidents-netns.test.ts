@@ -85,12 +85,15 @@ test(
     out.report = json(['diagnose', '--json']);
   `);
     const r = out.report as Report;
-    assert.equal(r.timeWait.total, 2000);
-    assert.equal(r.timeWait.server.total, 2000, 'server side stays server side');
+    // A client port the kernel reuses while the server still holds its 4-tuple in TIME_WAIT takes that TIME_WAIT
+    // over (a new SYN is accepted on it), so a few of the 2000 can be gone: all that remain must be server side.
+    const total = r.timeWait.total;
+    assert.ok(total >= 1900 && total <= 2000, `TIME_WAIT ${total}`);
+    assert.equal(r.timeWait.server.total, total, 'server side stays server side');
     assert.equal(r.timeWait.client.total, 0);
     assert.equal(r.timeWait.unclassified, 0);
     assert.deepEqual(r.timeWait.client.top, [], 'no ephemeral ports listed as destinations');
-    assert.deepEqual(r.timeWait.server.byPort, [{ port: 9200, count: 2000, process: null }]);
+    assert.deepEqual(r.timeWait.server.byPort, [{ port: 9200, count: total, process: null }]);
     assert.ok(r.findings.some((f) => f.id === 'TIME_WAIT_SERVER_SIDE' && /local port 9200/.test(f.message)));
   },
 );
