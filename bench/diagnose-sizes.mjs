@@ -1,10 +1,11 @@
 // `tune diagnose` against `ss -ant | awk` and the cat floor at several real table sizes (issue 13). Needs root: each
 // size is a storm of real sockets on loopback inside scripts/netns-sandbox (client- and server-side TIME_WAIT, held
 // CLOSE_WAIT, ESTABLISHED). Per size, the three commands run interleaved `reps` times in the same sandbox, so the
-// ratios compare like with like even on a loaded machine; wall and CPU (user+sys) medians are printed. At 60k the
-// phases are timed too (start-up, table read, owner scan, decode, rendering).
+// ratios compare like with like even on a loaded machine; wall and CPU (user+sys) medians are printed, with bare
+// `node -e 0` beside them: what any Node program pays before its first line runs (node/ss is the best tune/ss a
+// Node CLI could reach). At 60k the phases are timed too (start-up, table read, owner scan, decode, rendering).
 // TIME_WAIT lasts 60 s, so a storm must be built faster than its sockets expire: 1M real sockets needs ~17k
-// connections a second, which a 2-core machine does not reach; the 1M memory figure is in bench/diagnose-storm.mjs.
+// connections a second, which a 2-core machine does not reach; the 1M memory figure is in bench/diagnose-memory.mjs.
 // Usage: node bench/diagnose-sizes.mjs [sizes=20000,60000,200000] [reps=7]   (after `npm run build`)
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -18,6 +19,7 @@ const tune = [process.execPath, path.join(repo, 'bin/tune.cjs')];
 // `time -f` gives CPU seconds: on a shared machine wall time includes waiting for a core.
 const timed = (argv) => ['/usr/bin/time', '-f', '%U %S %M', ...argv];
 const cases = {
+  'node -e 0': timed([process.execPath, '-e', '0']),
   'cat (floor)': timed(['sh', '-c', 'cat /proc/net/tcp /proc/net/tcp6 > /dev/null']),
   'ss -ant | awk': timed(['sh', '-c', "ss -ant | awk 'NR>1{c[$1]++} END{for(s in c) print s, c[s]}' > /dev/null"]),
   'tune diagnose': timed([...tune, 'diagnose', '--json']),
@@ -72,6 +74,7 @@ for (const size of sizes) {
     floor: m('cat (floor)', wall),
     ss: m('ss -ant | awk', wall),
     tune: m('tune diagnose', wall),
+    node: m('node -e 0', wall),
     ssCpu: m('ss -ant | awk', cpu),
     tuneCpu: m('tune diagnose', cpu),
     rss: Math.max(...rss),
@@ -87,9 +90,9 @@ for (const size of sizes) {
 }
 const f = (x) => x.toFixed(3);
 console.log(
-  `\n${'sockets'.padStart(8)} ${'load'.padStart(5)} | ${'cat s'.padStart(6)} ${'ss|awk s'.padStart(8)} ${'tune s'.padStart(7)} | tune/ss  tune/cat | cpu ss  cpu tune  cpu tune/ss | tune RSS`,
+  `\n${'sockets'.padStart(8)} ${'load'.padStart(5)} | ${'cat s'.padStart(6)} ${'ss|awk s'.padStart(8)} ${'tune s'.padStart(7)} ${'node -e 0'.padStart(9)} | tune/ss  tune/cat node/ss | cpu ss  cpu tune  cpu tune/ss | tune RSS`,
 );
 for (const r of rows)
   console.log(
-    `${String(r.sockets).padStart(8)} ${r.load.padStart(5)} | ${f(r.floor).padStart(6)} ${f(r.ss).padStart(8)} ${f(r.tune).padStart(7)} | ${(r.tune / r.ss).toFixed(2).padStart(7)} ${(r.tune / r.floor).toFixed(2).padStart(8)} | ${f(r.ssCpu)}  ${f(r.tuneCpu).padStart(8)} ${(r.tuneCpu / r.ssCpu).toFixed(2).padStart(11)} | ${r.rss.toFixed(1)} MB`,
+    `${String(r.sockets).padStart(8)} ${r.load.padStart(5)} | ${f(r.floor).padStart(6)} ${f(r.ss).padStart(8)} ${f(r.tune).padStart(7)} ${f(r.node).padStart(9)} | ${(r.tune / r.ss).toFixed(2).padStart(7)} ${(r.tune / r.floor).toFixed(2).padStart(8)} ${(r.node / r.ss).toFixed(2).padStart(7)} | ${f(r.ssCpu)}  ${f(r.tuneCpu).padStart(8)} ${(r.tuneCpu / r.ssCpu).toFixed(2).padStart(11)} | ${r.rss.toFixed(1)} MB`,
   );

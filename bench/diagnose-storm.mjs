@@ -1,14 +1,11 @@
 // Benchmark for `tune diagnose` (issue 4). Needs root (it builds the storm in a private network namespace).
-//  1. Storm: ~200k sockets on loopback inside scripts/netns-sandbox (client- and server-side TIME_WAIT, CLOSE_WAIT
+// Storm: ~200k sockets on loopback inside scripts/netns-sandbox (client- and server-side TIME_WAIT, CLOSE_WAIT
 //     held by a process, ESTABLISHED), then, interleaved, median wall times of: cat of the tables (the kernel's floor),
 //     `ss -ant | awk`, `netstat -ant | awk`, and `tune diagnose --json` through netlink (the default on a live host,
 //     when dist/tcp-diag is built) and through /proc/net/tcp (`--source procfs`); tune's counts beside ss's; peak RSS.
-//  2. Memory at 1M sockets, for both sources: a generated 1M-row /proc/net/tcp under a fixture root, and 1M
-//     generated helper records (TUNE_TCP_DIAG runs `cat` of them); tune's wall time and peak RSS.
+// Memory at 1M sockets is bench/diagnose-memory.mjs.
 // Usage: node bench/diagnose-storm.mjs [clientTimeWait=190000] [reps=5]   (after `npm run build`)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, rmSync, writeSync, closeSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -111,81 +108,4 @@ for (const [source, report] of Object.entries(reports)) {
   console.log(
     `    TIME_WAIT client ${report.timeWait.client.total}, server ${report.timeWait.server.total}; CLOSE_WAIT owner ${JSON.stringify(report.closeWait.owners[0] ?? null)}`,
   );
-}
-
-// Memory at 1M sockets: a generated table (the parser does not care that no kernel made it).
-const root = mkdtempSync(path.join(tmpdir(), 'tune-bench-'));
-try {
-  mkdirSync(path.join(root, 'proc/net'), { recursive: true });
-  mkdirSync(path.join(root, 'proc/sys/net/ipv4'), { recursive: true });
-  writeFileSync(path.join(root, 'proc/sys/net/ipv4/ip_local_port_range'), '1024\t65535\n');
-  const fd = openSync(path.join(root, 'proc/net/tcp'), 'w');
-  const h = (n, w) => n.toString(16).toUpperCase().padStart(w, '0');
-  writeSync(fd, '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n');
-  writeSync(
-    fd,
-    `   0: 00000000:1F90 00000000:0000 0A 00000000:00000080 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0\n`,
-  );
-  let chunk = '';
-  for (let i = 1; i <= 1_000_000; i++) {
-    const state = i % 10 < 7 ? 6 : i % 10 < 9 ? 1 : 8;
-    const remote = h(0x0a000000 + (i % 100_000), 8); // 100k distinct peers: more than the aggregate cap
-    chunk += `${String(i).padStart(4)}: 0100007F:${h(1024 + (i % 64000), 4)} ${remote}:01BB ${h(state, 2)} 00000000:00000000 00:00000000 00000000  1000        0 ${i + 1} 1 0000000000000000 100 0 0 10 0\n`;
-    if (chunk.length > 1 << 20) {
-      writeSync(fd, chunk);
-      chunk = '';
-    }
-  }
-  writeSync(fd, chunk);
-  closeSync(fd);
-  const m = spawnSync('/usr/bin/time', ['-f', '%e %M', ...tune, 'diagnose', '--json', '--root', root], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
-  const [secs, kb] = m.stderr.trim().split('\n').pop().split(' ').map(Number);
-  const rep = JSON.parse(m.stdout);
-  console.log(
-    `1M-row /proc/net/tcp fixture: ${rep.sockets.total} sockets in ${secs} s, peak RSS ${(kb / 1024).toFixed(1)} MB (target <= 60 MB); untracked tuples ${rep.ephemeral.untrackedTuples}`,
-  );
-
-  // The same sockets as helper records (layout: native/tcp-diag.c), streamed by a stand-in helper.
-  const records = path.join(root, 'records.bin');
-  const rfd = openSync(records, 'w');
-  const batch = Buffer.alloc(56 * 10_000);
-  const record = (b, at, state, lport, remote, rport, inode) => {
-    b.fill(0, at, at + 56);
-    b[at] = 4;
-    b[at + 1] = state;
-    b.writeUInt16LE(lport, at + 4);
-    b.writeUInt16LE(rport, at + 6);
-    b.writeUInt32LE(state === 10 ? 0 : 0x0100007f, at + 8);
-    b.writeUInt32LE(remote, at + 24);
-    b.writeUInt32LE(state === 10 ? 128 : 0, at + 44);
-    b.writeUInt32LE(inode, at + 52);
-  };
-  record(batch, 0, 10, 8080, 0, 0, 1);
-  writeSync(rfd, batch, 0, 56);
-  for (let i = 1, n = 0; i <= 1_000_000; i++) {
-    const state = i % 10 < 7 ? 6 : i % 10 < 9 ? 1 : 8;
-    record(batch, n * 56, state, 1024 + (i % 64000), 0x0a000000 + (i % 100_000), 443, i + 1);
-    if (++n === 10_000) {
-      writeSync(rfd, batch);
-      n = 0;
-    }
-  }
-  closeSync(rfd);
-  const helper = path.join(root, 'fake-tcp-diag');
-  writeFileSync(helper, `#!/bin/sh\nexec cat ${records}\n`, { mode: 0o755 });
-  const nl = spawnSync('/usr/bin/time', ['-f', '%e %M', ...tune, 'diagnose', '--json', '--source', 'netlink'], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-    env: { ...process.env, TUNE_TCP_DIAG: helper },
-  });
-  const [nlSecs, nlKb] = nl.stderr.trim().split('\n').pop().split(' ').map(Number);
-  const nlRep = JSON.parse(nl.stdout);
-  console.log(
-    `1M helper records (netlink path): ${nlRep.sockets.total} sockets in ${nlSecs} s, peak RSS ${(nlKb / 1024).toFixed(1)} MB (target <= 60 MB); untracked tuples ${nlRep.ephemeral.untrackedTuples}`,
-  );
-} finally {
-  rmSync(root, { recursive: true, force: true });
 }

@@ -21,6 +21,9 @@
  *   C costs a few milliseconds where one in JavaScript costs a hundred, and short-lived connections are gone by the
  *   time a second process could look. Owner record:
  *   0 u8 0xff   1..3 zero   4 u32 pid   8..51 zero   52 u32 inode.
+ *   Then, when some processes' fd directories could not be read (an ordinary user cannot read other users'), one
+ *   unreadable record, so the caller can say that owners may be missing rather than imply there are none:
+ *   0 u8 0xfd   1..3 zero   4 u32 how many processes   8..55 zero.
  *   --dst F:HEX:PORT (repeatable, at most 8): only sockets to these remote endpoints (F 4 or 6, HEX the address
  *   bytes in network order, 8 or 32 hex digits).
  *   --sample MS: repeat (dump, then --owners scan) for MS milliseconds, 1 ms apart, ending each round with a mark
@@ -56,6 +59,7 @@ static uint32_t *inodes;
 static size_t n_inodes, cap_inodes;
 static int want_owners;
 static long sample_rounds; /* rounds done so far in --sample mode (0 otherwise) */
+static uint32_t unreadable; /* processes whose fd directory could not be read (not counting ones that exited) */
 
 static void keep_inode(uint32_t ino) {
   if (!want_owners || ino == 0) return;
@@ -169,6 +173,17 @@ static int emit_owner(uint32_t pid, uint32_t ino) {
   return 0;
 }
 
+/* A record of its own kind with one number (the unreadable count); 0 done, 1 write failed. */
+static int emit_special(unsigned char kind, uint32_t value) {
+  if (used + RECORD > sizeof out && flush_out() != 0) return 1;
+  unsigned char *r = out + used;
+  memset(r, 0, RECORD);
+  r[0] = kind;
+  le32(r + 4, value);
+  used += RECORD;
+  return 0;
+}
+
 /*
  * Processes whose sockets change between rounds (a producer opens and closes them all the time) are looked at first,
  * right after the dump, while its short connections still exist; the full scan follows.
@@ -194,7 +209,10 @@ static int scan_pid(unsigned long pid, int full) {
   char path[64], link[64];
   snprintf(path, sizeof path, "/proc/%lu/fd", pid);
   DIR *fds = opendir(path);
-  if (!fds) return 0;
+  if (!fds) {
+    if (errno != ENOENT && errno != ESRCH) unreadable++;
+    return 0;
+  }
   struct dirent *f;
   uint32_t sum = 0;
   int rc = 0;
@@ -237,6 +255,8 @@ static int scan_owners(void) {
     if (proc) closedir(proc);
   }
   n_inodes = 0;
+  if (rc == 0 && unreadable && !sample_rounds) rc = emit_special(0xfd, unreadable);
+  unreadable = 0;
   return rc;
 }
 

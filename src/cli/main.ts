@@ -23,11 +23,37 @@ import { processContext, type CliContext } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { oneLine } from './commands/shared.js';
 
+type Registrar = (program: Command, wiring: { ctx: CliContext; setExit: (code: number) => void }) => void;
+
+/** Each command file and the command names it registers, in the order `tune --help` lists them. */
+const COMMANDS: [names: string[], register: Registrar][] = [
+  // Decide: read the host (or a snapshot) and show what would change.
+  [['plan'], planCommand],
+  [['snapshot'], snapshotCommand],
+  [['profiles'], profilesCommand],
+  [['audit'], auditCommand],
+  [['explain'], explainCommand],
+  // Change: one transaction at a time, each backed up and undoable.
+  [['apply'], applyCommand],
+  [['rollback', 'reset'], rollbackCommand],
+  [['history', 'status'], historyCommand],
+  [['confirm', 'watchdog'], confirmCommand],
+  [['recover'], recoverCommand],
+  [['verify'], verifyCommand],
+  // Diagnose and monitor connection states.
+  [['diagnose'], diagnoseCommand],
+  [['check'], checkCommand],
+  [['metrics'], metricsCommand],
+  [['watch'], watchCommand],
+];
+
 /**
- * The command tree, one line per command: each file in src/cli/commands/ holds its command's options, help text,
- * examples and action; the action loads the command's work (src/cli/run/) only when it runs, so --help stays fast.
+ * The command tree: each file in src/cli/commands/ holds its command's options, help text, examples and action; the
+ * action loads the command's work (src/cli/run/) only when it runs, so --help stays fast. With `only` (the command
+ * being run), just that file's commands are defined: defining all sixteen costs a `tune diagnose` more time than
+ * parsing its arguments. Without it (no command, an unknown one, the reference pages), all of them.
  */
-export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
+export function buildProgram(ctx: CliContext, setExit: (code: number) => void, only?: string): Command {
   const program = new Command('tune')
     .description('Plan, apply and roll back Linux kernel network tuning (sysctl) safely.')
     .version('0.1.0')
@@ -38,24 +64,8 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     })
     .exitOverride();
   const wiring = { ctx, setExit };
-  // Decide: read the host (or a snapshot) and show what would change.
-  planCommand(program, wiring);
-  snapshotCommand(program, wiring);
-  profilesCommand(program, wiring);
-  auditCommand(program, wiring);
-  explainCommand(program, wiring);
-  // Change: one transaction at a time, each backed up and undoable.
-  applyCommand(program, wiring);
-  rollbackCommand(program, wiring); // rollback, reset
-  historyCommand(program, wiring); // history, status
-  confirmCommand(program, wiring); // confirm, watchdog
-  recoverCommand(program, wiring);
-  verifyCommand(program, wiring);
-  // Diagnose and monitor connection states.
-  diagnoseCommand(program, wiring);
-  checkCommand(program, wiring);
-  metricsCommand(program, wiring);
-  watchCommand(program, wiring);
+  const one = COMMANDS.find(([names]) => only !== undefined && names.includes(only));
+  for (const [, register] of one ? [one] : COMMANDS) register(program, wiring);
   return program;
 }
 
@@ -107,7 +117,7 @@ async function enforceOverdueConfirmation(ctx: CliContext, command: string, flag
 /** Runs the CLI and returns the exit code. User errors print one line; bugs print their stack. */
 export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
   let code: number = EXIT.OK;
-  const program = buildProgram(ctx, (c) => (code = c));
+  const program = buildProgram(ctx, (c) => (code = c), argv[0]);
   program.hook('preAction', (_program, action) =>
     enforceOverdueConfirmation(ctx, action.name(), action.opts<{ stateDir?: string }>()),
   );

@@ -1,6 +1,7 @@
 // The common 3 a.m. incidents, each built with real sockets on loopback inside a private network namespace (bounded
 // loops), and what diagnose must say about them: the cause, and who is doing it.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { inSandbox, skipUnlessRoot } from '../helpers/netns-driver.js';
 
@@ -239,7 +240,7 @@ interface Process {
   container: string | null;
 }
 interface Report {
-  sockets: { byState: Record<string, number>; filter: string[] };
+  sockets: { byState: Record<string, number>; filter: string[]; source: string };
   counters: Record<string, number | null>;
   counterDeltas: Record<string, number> | null;
   counterWindow: { source: string; note: string | null };
@@ -263,7 +264,60 @@ interface Report {
     inAcceptQueue: number;
     byPeer: { peer: string; count: number }[];
     owners: (Process & { sockets: number })[];
+    note: string | null;
   };
+  uninspectedProcesses: number;
   listeners: { port: number; acceptQueue: number; queued: number; queuedClosed: number; process: Process | null }[];
   findings: { id: string; severity: string; message: string; evidence: Record<string, unknown> }[];
 }
+
+test(
+  'run by an ordinary user, diagnose says which owners it could not look at instead of implying there are none',
+  { skip: skipUnlessRoot || (spawnSync('setpriv', ['--version']).status !== 0 && 'needs setpriv (util-linux)') },
+  () => {
+    const out = inSandbox(`${HELPERS}
+    // Both processes are root's: a hung listener with closed connections in its queue, and a client-side leak.
+    const server = hungServer(9400, 128);
+    await ready(server);
+    await sleep(150);
+    const clients = [];
+    for (let i = 0; i < 20; i++) { const c = net.connect({ port: 9400, host: '127.0.0.1' }); c.on('error', () => {}); c.on('connect', () => c.end('req\\n')); clients.push(c); }
+    await new Promise((res) => net.createServer((c) => { c.on('error', () => {}); c.end(); }).listen({ port: 7101, host: '127.0.0.3' }, res));
+    const leaker = node("const net=require('net');let n=0;for(let i=0;i<30;i++){const c=net.connect({port:7101,host:'127.0.0.3',allowHalfOpen:true});c.on('error',()=>{});c.on('end',()=>{if(++n===30)process.stdout.write('ready\\\\n')})}setInterval(()=>{},1e6)");
+    await ready(leaker);
+    await until('20 + 30 CLOSE_WAIT', () => ssCount(['state', 'close-wait']) === 50);
+    out.serverPid = server.pid;
+    out.asRoot = json(['diagnose', '--json']);
+    const nobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'diagnose', '--json'], { encoding: 'utf8', timeout: 20000 });
+    out.nobody = { status: nobody.status, stdout: nobody.stdout, stderr: nobody.stderr };
+    for (const c of clients) c.destroy();
+  `);
+    const root = out.asRoot as Report;
+    assert.equal(root.uninspectedProcesses, 0, 'root reads every process');
+    assert.equal(root.closeWait.owners[0]?.sockets, 30);
+    const f0 = root.findings.find((x) => x.id === 'LISTENER_NOT_ACCEPTING');
+    assert.equal(f0?.evidence.pid, out.serverPid);
+
+    const run = out.nobody as { status: number; stdout: string; stderr: string };
+    assert.equal(run.status, 0, run.stderr);
+    const r = JSON.parse(run.stdout) as Report;
+    assert.equal(r.sockets.source, 'netlink', 'the helper did the scan');
+    assert.ok(r.uninspectedProcesses >= 2, `root's processes are counted as not inspected: ${r.uninspectedProcesses}`);
+    assert.deepEqual(r.closeWait.owners, []);
+    assert.equal(r.closeWait.total, 30);
+    assert.match(
+      r.closeWait.note ?? '',
+      new RegExp(
+        `^30 CLOSE_WAIT socket\\(s\\) not attributed: ${r.uninspectedProcesses} process\\(es\\) could not be inspected \\(run as root`,
+      ),
+    );
+    const f = r.findings.find((x) => x.id === 'LISTENER_NOT_ACCEPTING');
+    assert.equal(f?.evidence.pid, null);
+    assert.match(
+      f?.message ?? '',
+      new RegExp(
+        `^listener 0\\.0\\.0\\.0:9400 \\(its process is not known: ${r.uninspectedProcesses} process\\(es\\) could not be inspected; run as root to name it\\) is not accepting`,
+      ),
+    );
+  },
+);

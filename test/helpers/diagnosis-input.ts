@@ -15,6 +15,7 @@ export function diagnosisInput(census: SocketCensus, o: Partial<DiagnosisInput> 
     sockstat: {},
     owners: null,
     listenerOwners: {},
+    uninspectedProcesses: 0,
     producers: null,
     window: NO_WINDOW,
     filter: [],

@@ -21,32 +21,54 @@ function ipv6Hex(b: Buffer, at: number): string {
   return s;
 }
 
+/** What the helper says besides sockets (see native/tcp-diag.c). */
+export interface DiagExtras {
+  owner(inode: number, pid: number): void;
+  mark(): void;
+  /** How many processes' fd directories the owner scan could not read (sent only when some). */
+  unreadable?(processes: number): void;
+}
+
 /** Feeds chunks of the helper's output (any split); calls onRow per record. A bad record throws (a helper bug). */
 export class DiagRecordDecoder {
-  private carry: Buffer | null = null;
+  /** The start of a record split across chunks (fewer than DIAG_RECORD_SIZE bytes are ever kept). */
+  private readonly carry = Buffer.alloc(DIAG_RECORD_SIZE);
+  private carried = 0;
   private readonly rec: TcpRecord = emptyTcpRecord(4);
   records = 0;
 
   constructor(
     private readonly onRow: (r: TcpRecord) => void,
-    /** Owner records (the helper's --owners: which process holds a socket inode) and round marks (--sample). */
-    private readonly extras?: { owner(inode: number, pid: number): void; mark(): void },
+    /** Owner records (the helper's --owners: which process holds a socket inode), round marks (--sample) and the
+     *  count of processes whose sockets could not be looked at. */
+    private readonly extras?: DiagExtras,
   ) {}
 
-  push(chunk: Buffer): void {
-    let buf = chunk;
-    if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
-      this.carry = null;
+  /** Decodes the first `length` bytes of a chunk in place: a record split across chunks is completed in a fixed buffer, so no chunk is ever
+   *  copied or kept (copies of 64 KiB reads were most of the memory a 1M-socket dump took). */
+  push(chunk: Uint8Array, length = chunk.length): void {
+    const b = chunk as Buffer;
+    let at = 0;
+    if (this.carried > 0) {
+      const need = Math.min(DIAG_RECORD_SIZE - this.carried, length);
+      this.carry.set(b.subarray(0, need), this.carried);
+      this.carried += need;
+      at = need;
+      if (this.carried < DIAG_RECORD_SIZE) return;
+      this.carried = 0;
+      this.decode(this.carry, 0);
     }
-    const whole = buf.length - (buf.length % DIAG_RECORD_SIZE);
-    for (let at = 0; at < whole; at += DIAG_RECORD_SIZE) this.decode(buf, at);
-    if (whole < buf.length) this.carry = Buffer.from(buf.subarray(whole));
+    const end = length - ((length - at) % DIAG_RECORD_SIZE);
+    for (; at < end; at += DIAG_RECORD_SIZE) this.decode(b, at);
+    if (end < length) {
+      this.carry.set(b.subarray(end, length), 0);
+      this.carried = length - end;
+    }
   }
 
   /** Checks that the stream ended on a record boundary. */
   end(): void {
-    if (this.carry) throw new Error(`tcp-diag output ends inside a record (${this.carry.length} stray bytes)`);
+    if (this.carried > 0) throw new Error(`tcp-diag output ends inside a record (${this.carried} stray bytes)`);
   }
 
   private decode(b: Buffer, at: number): void {
@@ -54,6 +76,7 @@ export class DiagRecordDecoder {
     const family = b[at];
     if (family === 0xff && this.extras) return this.extras.owner(u32(b, at + 52), u32(b, at + 4));
     if (family === 0xfe && this.extras) return this.extras.mark();
+    if (family === 0xfd && this.extras) return this.extras.unreadable?.(u32(b, at + 4));
     const state = b[at + 1] ?? 0;
     if ((family !== 4 && family !== 6) || state < 1 || state >= TCP_STATE_NAMES.length)
       throw new Error(`tcp-diag record ${this.records + 1}: family ${family}, state ${state}`);

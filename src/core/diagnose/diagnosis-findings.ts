@@ -66,7 +66,11 @@ export function findingsOf(r: DiagnosisReport): DiagnosisFinding[] {
   for (const l of r.listeners) {
     const full = l.backlog !== null && l.backlog > 0 && l.acceptQueue >= l.backlog;
     if (l.queuedClosed > 0 || full) {
-      const who = l.process ? ` held by ${describeProcess(l.process)}` : '';
+      const who = l.process
+        ? ` held by ${describeProcess(l.process)}`
+        : r.uninspectedProcesses > 0
+          ? ` (its process is not known: ${r.uninspectedProcesses} process(es) could not be inspected; run as root to name it)`
+          : '';
       out.push({
         id: 'LISTENER_NOT_ACCEPTING',
         severity: 'crit',

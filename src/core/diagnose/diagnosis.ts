@@ -66,6 +66,8 @@ export interface DiagnosisInput {
   owners: OwnerInfo | null;
   /** Listening sockets' owners by inode (listeners that need naming: queued connections, server TIME_WAIT). */
   listenerOwners: Record<number, ProcessIdentity>;
+  /** Processes whose sockets the owner scan could not look at (an ordinary user cannot read others' fds). */
+  uninspectedProcesses: number;
   producers: ProducerSample | null;
   /** The earlier counter sample: --interval, a watch frame, the last run's, or none (first run). */
   window: CounterWindow;
@@ -150,6 +152,8 @@ export interface DiagnosisReport {
     queuedClosed: number;
     process: ProcessIdentity | null;
   }[];
+  /** Processes whose sockets could not be looked at: owners named above may be missing some (run as root). */
+  uninspectedProcesses: number;
   /** net.core.somaxconn: the cap of every listen() backlog. */
   somaxconn: number | null;
   /** Since-boot values (context; findings judge `counterDeltas`). */
@@ -287,6 +291,7 @@ export function diagnose(input: DiagnosisInput): DiagnosisReport {
               : null,
     },
     listeners,
+    uninspectedProcesses: input.uninspectedProcesses,
     somaxconn: int(input.sysctl['net.core.somaxconn']) ?? null,
     counters,
     counterDeltas: deltas,

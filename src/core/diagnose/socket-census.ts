@@ -1,6 +1,7 @@
 // Bounded aggregates of the socket tables, built row by row: everything diagnose, check and metrics report on.
 // Hot path: IPv4 rows (the bulk on most hosts) are counted under numeric keys, never strings.
 import { BoundedCounter } from './bounded-counter.js';
+import { PortCounter } from './port-counter.js';
 import { hexToAddress, ipv4FromKernel } from './socket-address.js';
 import { matchesFilter, NO_FILTER, type SocketFilter } from './socket-filter.js';
 import { TCP_STATE_NAMES, type TcpRecord } from './tcp-table-parser.js';
@@ -60,7 +61,7 @@ export class SocketCensus {
   /** Server-side TIME_WAIT (this host accepted and closed first), by remote address. */
   readonly serverTimeWait = new BoundedCounter<number | string>(KEY_CAP);
   /** Server-side TIME_WAIT by local port: which service closes first. */
-  readonly serverTimeWaitByPort = new BoundedCounter<number>(P16);
+  readonly serverTimeWaitByPort = new PortCounter();
   /** Client-side TIME_WAIT (this host connected and closed first), by remote address and port. */
   readonly clientTimeWait = new BoundedCounter<number | string>(KEY_CAP);
   /** TIME_WAIT whose side the ports do not tell (both or neither in the ephemeral range, no listener on the port). */
@@ -72,9 +73,9 @@ export class SocketCensus {
   /** Outgoing connections by (local address, remote address, remote port): where ephemeral ports run out. */
   readonly ephemeralUse = new BoundedCounter<number | string>(KEY_CAP);
   /** SYN_RECV (incl. request sockets) by local port. */
-  readonly synRecvByPort = new BoundedCounter<number>(P16);
+  readonly synRecvByPort = new PortCounter();
   /** Leaked CLOSE_WAIT by local port (a leaking service usually shows on its own listening port). */
-  readonly closeWaitByPort = new BoundedCounter<number>(P16);
+  readonly closeWaitByPort = new PortCounter();
   /** Inodes of CLOSE_WAIT sockets, for attribution to processes. */
   readonly closeWaitInodes = new Set<number>();
   rows = 0;

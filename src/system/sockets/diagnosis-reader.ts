@@ -93,6 +93,7 @@ export async function readTables<T extends { add(r: TcpRecord): void }>(
         if (!list) owners.pidsOf.set(inode, [pid]);
         else if (list.length < 64 && !list.includes(pid)) list.push(pid);
       },
+      unreadable: (n) => (owners.unreadable += n),
     });
     if (r.ok) return { result, tables: { source: 'netlink', note: null }, owners };
     why = `netlink sock_diag failed: ${r.why}`;
@@ -212,6 +213,7 @@ export async function gatherDiagnosisInput(o: GatherOptions): Promise<DiagnosisI
     sockstat,
     owners: census.closeWaitInodes.size ? ownersOf(found, census.closeWaitInodes, ids) : null,
     listenerOwners,
+    uninspectedProcesses: found.unreadable,
     producers,
     window,
     filter: filter.text,

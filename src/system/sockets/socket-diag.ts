@@ -6,7 +6,7 @@ import fs = require('node:fs');
 import net = require('node:net');
 import os = require('node:os');
 import path = require('node:path');
-import { DiagRecordDecoder } from '../../core/diagnose/diag-record-decoder.js';
+import { DiagRecordDecoder, type DiagExtras } from '../../core/diagnose/diag-record-decoder.js';
 import type { Destination } from '../../core/diagnose/socket-census.js';
 import type { TcpRecord } from '../../core/diagnose/tcp-table-parser.js';
 import { tcpDiagPath } from '../files/package-root.js';
@@ -69,9 +69,14 @@ const CHUNK = 1 << 16;
 export async function readRowsNetlink(
   helper: string,
   onRow: (r: TcpRecord) => void,
-  how: { sample?: SampleRequest; owner?: (inode: number, pid: number) => void } = {},
+  how: {
+    sample?: SampleRequest;
+    owner?: (inode: number, pid: number) => void;
+    /** With `owner`: how many processes could not be looked at (an ordinary user cannot read others' fds). */
+    unreadable?: (processes: number) => void;
+  } = {},
 ): Promise<NetlinkDump> {
-  const { sample, owner } = how;
+  const { sample, owner, unreadable } = how;
   const args = sample
     ? [
         ...['--states', String(sample.states), '--sample', String(Math.max(1, Math.round(sample.seconds * 1000)))],
@@ -81,7 +86,7 @@ export async function readRowsNetlink(
       ? ['--owners']
       : [];
   try {
-    return await dump(helper, onRow, args, sample ?? (owner ? { owner, mark: () => {} } : undefined));
+    return await dump(helper, onRow, args, sample ?? (owner ? { owner, mark: () => {}, unreadable } : undefined));
   } catch (e) {
     // Setting up the socket failed (say a read-only temporary directory): the tables are still there in /proc.
     return { ok: false, why: `setting up ${helper}: ${(e as Error).message}` };
@@ -92,7 +97,7 @@ async function dump(
   helper: string,
   onRow: (r: TcpRecord) => void,
   args: string[],
-  extras?: { owner(inode: number, pid: number): void; mark(): void },
+  extras?: DiagExtras,
 ): Promise<NetlinkDump> {
   const decoder = new DiagRecordDecoder(onRow, extras);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tune-diag-'));
@@ -113,7 +118,7 @@ async function dump(
         callback: (n: number, buf: Uint8Array) => {
           if (failure) return true;
           try {
-            decoder.push(Buffer.from(buf.buffer, buf.byteOffset, n));
+            decoder.push(buf, n);
           } catch (e) {
             failure = (e as Error).message;
           }

@@ -72,6 +72,22 @@ test('records split at any byte boundary decode the same', () => {
   );
 });
 
+test('one reused read buffer (the transport passes a length; bytes past it are stale) decodes the same', () => {
+  const buf = Buffer.concat([diagRecords(V4, 4), diagRecords(V6, 6)]);
+  const whole = decodeAll(buf);
+  for (const size of [1, 7, 55, 57, 100, 113]) {
+    const out: TcpRecord[] = [];
+    const d = new DiagRecordDecoder((r) => out.push({ ...r }));
+    const reused = Buffer.alloc(size, 0xee); // stale bytes that would decode as a bad record if read
+    for (let at = 0; at < buf.length; at += size) {
+      const n = buf.copy(reused, 0, at, Math.min(at + size, buf.length));
+      d.push(reused, n);
+    }
+    d.end();
+    assert.deepEqual(out, whole, `read size ${size}`);
+  }
+});
+
 test('both sources give the same diagnosis for the same sockets', () => {
   const viaText = new SocketCensus({ low: 32768, high: 60999 });
   const viaRecords = new SocketCensus({ low: 32768, high: 60999 });
