@@ -19,7 +19,11 @@ export function renderDiagnosis(r: DiagnosisReport, style: Style): string {
 /** Counts, the counter window and rates: the top of the report (and of every watch frame). */
 export function summaryLines(r: DiagnosisReport, style: Style): string[] {
   const out: string[] = [];
-  if (r.sockets.filter.length) out.push(style.cyan(`Only sockets with ${r.sockets.filter.join(', ')}`));
+  // The kernel's counters (ListenOverflows...) have no per-socket breakdown: a filter cannot narrow them.
+  if (r.sockets.filter.length)
+    out.push(
+      style.cyan(`Only sockets with ${r.sockets.filter.join(', ')} (kernel counters stay host-wide: not filtered)`),
+    );
   const states = SHOWN_TCP_STATES.filter((s) => r.sockets.byState[s]).map((s) => `${s} ${r.sockets.byState[s]}`);
   out.push(`Sockets: ${r.sockets.total} TCP${states.length ? ` (${states.join(', ')})` : ''}`);
   if (r.sockets.sourceNote)

@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import { counterDeltas, type CounterWindow } from '../../../src/core/diagnose/counter-window.js';
 import { DiagRecordDecoder } from '../../../src/core/diagnose/diag-record-decoder.js';
 import { diagnose } from '../../../src/core/diagnose/diagnosis.js';
+import { renderDiagnosis } from '../../../src/core/diagnose/render-diagnosis.js';
+import { plainStyle } from '../../../src/core/text/text-style.js';
 import { cgroupIdentity, cmdlineText, describeProcess } from '../../../src/core/diagnose/process-identity.js';
 import { SocketCensus } from '../../../src/core/diagnose/socket-census.js';
 import { ipv6ToKernelHex, parseSocketFilter, type SocketFilter } from '../../../src/core/diagnose/socket-filter.js';
@@ -102,6 +104,18 @@ test('filters: strict parsing, one line per mistake; rows matched on numbers, v4
     diagRecords([{ local: '::ffff:10.0.0.1', lport: 50000, remote: '::ffff:10.0.0.5', rport: 5432, state: 1 }], 6),
   );
   assert.equal(mapped.rows, 1);
+  const filter = parseSocketFilter({ dst: '10.0.0.5:5432', state: 'time-wait' });
+  const text = renderDiagnosis(
+    diagnose(
+      diagnosisInput(census(rows, filter), { filter: filter.text, counters: { TcpExt: { ListenOverflows: 3 } } }),
+    ),
+    plainStyle,
+  );
+  assert.match(
+    text,
+    /\nOnly sockets with destination 10\.0\.0\.5:5432, state TIME-WAIT \(kernel counters stay host-wide: not filtered\)\nSockets: 3 TCP \(TIME_WAIT 3\)\n/,
+  );
+  assert.match(text, /^Kernel counters since boot .*ListenOverflows 3$/m, "the counters are the host's, unfiltered");
 });
 
 test('counter deltas over a window; a reset (another boot or namespace) gives none', () => {
