@@ -16,8 +16,9 @@
 // Without -f only the main thread is traced, where tune does all its file I/O (the count run checks that). Node runs
 // with --no-short-builtin-calls: otherwise V8 sometimes (depending on where ASLR put its code range) remaps its
 // builtins at start-up, two openat calls more, and every later N shifts. A fault that still hits another call than
-// the point's is run again (counted in the report as a retry). `read` is not faulted here: the event loop's reads of
-// its wake-up fd make read numbers vary (test/e2e/faults/syscall-trace-netns.test.ts fails one read with -P instead).
+// the point's is run again at the N its own trace points to (counted in the report as a retry). `read` is not faulted
+// here: the event loop's reads of its wake-up fd make read numbers vary (test/e2e/faults/syscall-trace-netns.test.ts
+// fails one read with -P instead).
 //
 // Usage (root; runs its workers in scripts/netns-sandbox; needs `npm run build`):
 //   node scripts/fault-matrix.mjs [--kill] [--errors] [--scenario apply,rollback,recover,reset]
@@ -235,6 +236,7 @@ function numberCalls(lines) {
   const main = /^(\d+)\s+execve\(/.exec(lines.find((l) => /^\d+\s+execve\(/.test(l)) ?? '')?.[1];
   if (!main) throw new Error('count run: no execve in the trace');
   const counts = {};
+  const onPaths = {};
   const points = [];
   const elsewhere = [];
   for (const line of lines) {
@@ -247,7 +249,9 @@ function numberCalls(lines) {
       continue;
     }
     counts[sc] = (counts[sc] ?? 0) + 1;
-    if (paths.length) points.push({ sc, n: counts[sc], paths, what: `${sc} ${paths.map(normalize).join(' ')}`, line });
+    if (!paths.length) continue;
+    onPaths[sc] = (onPaths[sc] ?? 0) + 1;
+    points.push({ sc, n: counts[sc], k: onPaths[sc], paths, what: `${sc} ${paths.map(normalize).join(' ')}`, line });
   }
   return { points, elsewhere };
 }
@@ -313,28 +317,50 @@ function describe(st, s) {
 
 /**
  * Runs the scenario's command from its start state with `inject` on call N of the point's syscall, and returns the
- * run and the trace line that was hit, or null (a problem is recorded) when the N-th call was not the point's. A run
- * whose N-th call is another one is tried again, also at N±1 to N±4 (up to 18 times; each retry is counted):
- * main-thread call numbers are almost always the same from run to run, not always. The lock is taken through
- * flock(1), and libuv writes to its signal pipe from whichever thread the kernel gives that child's SIGCHLD: when it is
- * the main thread, every later `write` is numbered one higher (and its wake-up eventfd may be written there too).
+ * run and the trace line that was hit, or null (a problem is recorded) when 18 runs in a row hit another call. Main-
+ * thread call numbers are almost always the same from run to run, not always: the lock is taken through flock(1), and
+ * libuv writes to its signal pipe from whichever thread the kernel gives that child's SIGCHLD. When it is the main
+ * thread, every later `write` is numbered higher (on a loaded machine that is most runs, so the clean count run can be
+ * the odd one out). A miss therefore steers the next run by its own trace (see `steer`); each retry is counted.
  */
-const OFFSETS = [0, 1, -1, 2, -2, 0, 1, -1, 3, -3, 2, -2, 0, 4, -4, 1, -1, 0];
+const ATTEMPTS = 18;
 function faultRun(s, p, inject, label, result) {
+  let n = p.n;
   for (let attempt = 1; ; attempt++) {
     restoreHost(s.base);
-    const n = Math.max(1, p.n + (OFFSETS[attempt - 1] ?? 0));
     const { run, lines } = traced(['-e', `trace=${p.sc}`, '-e', `inject=${p.sc}:${inject}:when=${n}`], s.run);
-    const hit = inject.startsWith('signal=')
-      ? [...lines].reverse().find((l) => l.startsWith(`${p.sc}(`))
-      : lines.find((l) => l.includes('(INJECTED)'));
+    const calls = lines.filter((l) => l.startsWith(`${p.sc}(`));
+    const hit = inject.startsWith('signal=') ? calls.at(-1) : calls.find((l) => l.includes('(INJECTED)'));
     if (hit && `${p.sc} ${tunePaths(hit).map(normalize).join(' ')}` === p.what) return { run, hit };
-    if (attempt === OFFSETS.length) {
-      result.problems.push(`${label}: the fault hit another call ${OFFSETS.length} times, last: ${hit}`);
+    if (attempt === ATTEMPTS) {
+      result.problems.push(`${label}: the fault hit another call ${ATTEMPTS} times, last: ${hit}`);
       return null;
     }
-    result.retries.push(`${label}: hit ${hit}`);
+    result.retries.push(`${label}: call ${n} hit ${hit}`);
+    n = steer(p, calls, hit);
   }
+}
+
+/**
+ * The call number to fault next, from a missed run's calls (the point's syscall, main thread, in order): where the
+ * point's call is in that trace when the run got that far (the tune-path call with the point's description nearest
+ * its ordinal `k` among tune-path calls), else past the call that was hit by as many calls as tune-path calls remain
+ * before the point's (the calls in between are libuv's own, or more tune-path calls).
+ */
+function steer(p, calls, hit) {
+  const onPath = [];
+  calls.forEach((l, i) => {
+    const paths = tunePaths(l);
+    if (paths.length) onPath.push({ n: i + 1, what: `${p.sc} ${paths.map(normalize).join(' ')}` });
+  });
+  const same = onPath.map((c, i) => ({ ...c, k: i + 1 })).filter((c) => c.what === p.what);
+  const at = hit ? calls.indexOf(hit) + 1 : calls.length;
+  const seen = onPath.filter((c) => c.n <= at).length;
+  if (same.length && (seen >= p.k || !hit)) {
+    same.sort((a, b) => Math.abs(a.k - p.k) - Math.abs(b.k - p.k));
+    return same[0].n;
+  }
+  return at + Math.max(1, p.k - seen);
 }
 
 /** One kill point: kill there, recover, then the state is old or new and history says which. */
