@@ -1,6 +1,7 @@
 // `apply --confirm-within S`: the change stays pending until `tune confirm`; at the deadline it is rolled back, by
 // the detached watchdog (which outlives the terminal or SSH session) or by the apply still waiting on a terminal,
 // whichever takes the lock first. A confirmation after the deadline is refused: it would claim a change that is gone.
+import * as fs from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { appendJournal, transactionDir } from '../system/state/state-dir.js';
 import { acquireLock, LockBusy } from '../system/state/state-lock.js';
@@ -85,6 +86,9 @@ async function lockWaiting(h: HostContext, command: string, sleep: (ms: number) 
 
 /** Confirms the pending transaction; after its deadline this is refused (exit 1) and the rollback is enforced. */
 export async function confirmPending(h: HostContext, sleep: (ms: number) => Promise<void>): Promise<string> {
+  // No state directory: nothing was ever applied there. Taking the lock would create one (a mistyped --state-dir).
+  if (!fs.existsSync(h.stateDir))
+    throw new UserError(`nothing is waiting for confirmation (no state directory at ${h.stateDir})`, {}, 1);
   const release = await lockWaiting(h, 'confirm', sleep);
   let late: string | null = null;
   try {

@@ -68,6 +68,14 @@ function isTerminal(fd: number): boolean {
   }
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** The real context: colours only on a terminal and when NO_COLOR is unset or empty. */
 export function processContext(): CliContext {
   const env = process.env;
@@ -83,7 +91,11 @@ export function processContext(): CliContext {
     root: (flag) => {
       // An empty --root would resolve every host path against the real root: refuse it rather than guess.
       if (flag === '') throw new UserError('--root must not be empty (omit it to use TUNE_ROOT or /)');
-      return flag ?? (env.TUNE_ROOT || '/');
+      const root = flag ?? (env.TUNE_ROOT || '/');
+      // A mistyped root would read as an empty host: a clean audit, every key absent. Refuse it instead.
+      if (!isDirectory(root))
+        throw new UserError(`${flag === undefined ? 'TUNE_ROOT' : '--root'} ${root}: not a directory`);
+      return root;
     },
     isTerminal: terminal,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -70,14 +70,14 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void, o
 }
 
 /** Every command but those that deal with it says so when a transaction was interrupted (a crash). */
-function warnIfInterrupted(ctx: CliContext, command: string | undefined): void {
+function warnIfInterrupted(ctx: CliContext, command: string | undefined, stateDir: string | undefined): void {
   if (
     !command ||
     ['recover', 'watchdog', 'apply', 'rollback', 'reset', 'status', 'history', 'check', 'metrics'].includes(command) ||
     command.startsWith('-')
   )
     return;
-  const dir = ctx.env.TUNE_STATE_DIR || DEFAULT_STATE_DIR;
+  const dir = stateDir ?? (ctx.env.TUNE_STATE_DIR || DEFAULT_STATE_DIR);
   let id: string | undefined;
   try {
     id = findInterrupted(dir);
@@ -118,11 +118,13 @@ async function enforceOverdueConfirmation(ctx: CliContext, command: string, flag
 export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
   let code: number = EXIT.OK;
   const program = buildProgram(ctx, (c) => (code = c), argv[0]);
-  program.hook('preAction', (_program, action) =>
-    enforceOverdueConfirmation(ctx, action.name(), action.opts<{ stateDir?: string }>()),
-  );
+  // Once the options are parsed, so that both see the state directory the command was given.
+  program.hook('preAction', (_program, action) => {
+    const flags = action.opts<{ stateDir?: string }>();
+    warnIfInterrupted(ctx, argv[0], flags.stateDir);
+    return enforceOverdueConfirmation(ctx, action.name(), flags);
+  });
   try {
-    warnIfInterrupted(ctx, argv[0]);
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {

@@ -162,6 +162,13 @@ const CASES: Case[] = [
   arg('option name with a newline', ['plan', '--bo\ngus'], 2, ['unknown option']),
   arg('option without its value', ['plan', '--profile'], 2, ['--profile']),
   arg('nothing to plan', ['plan', '--root', '@ROOT'], 2, ['nothing to plan']),
+  arg('--root that does not exist (would read as an empty host)', ['audit', '--root', '@DIR/no-such-root'], 2, [
+    '--root',
+    'no-such-root: not a directory',
+  ]),
+  arg('--root naming a file', ['plan', '-p', 'proxy', '--root', '@ROOT/etc/sysctl.d/10-site.conf'], 2, [
+    '10-site.conf: not a directory',
+  ]),
   arg('--set without =', ['plan', '--set', 'net.core.somaxconn', '--root', '@ROOT'], 2, ['--set:1', 'KEY=VALUE']),
   arg('--set second one bad', ['plan', '--set', 'net.core.somaxconn=1', '--set', 'x y=1', '--root', '@ROOT'], 2, [
     '--set:2',
