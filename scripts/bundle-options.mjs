@@ -18,6 +18,10 @@ const lazyChildProcess = {
   },
 };
 
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
 export const bundleOptions = {
   entryPoints: ['src/cli/main.ts'],
   bundle: true,
@@ -28,4 +32,6 @@ export const bundleOptions = {
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
+  // `tune --version` is package.json's, fixed at build time (an installed tune has no package.json to read).
+  define: { TUNE_VERSION: JSON.stringify(version) },
 };

@@ -23,6 +23,9 @@ import { processContext, type CliContext } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { oneLine } from './commands/shared.js';
 
+/** package.json's version, defined by the bundler (scripts/bundle-options.mjs); absent in the unbundled build. */
+declare const TUNE_VERSION: string | undefined;
+
 type Registrar = (program: Command, wiring: { ctx: CliContext; setExit: (code: number) => void }) => void;
 
 /** Each command file and the command names it registers, in the order `tune --help` lists them. */
@@ -56,7 +59,7 @@ const COMMANDS: [names: string[], register: Registrar][] = [
 export function buildProgram(ctx: CliContext, setExit: (code: number) => void, only?: string): Command {
   const program = new Command('tune')
     .description('Plan, apply and roll back Linux kernel network tuning (sysctl) safely.')
-    .version('0.1.0')
+    .version(typeof TUNE_VERSION === 'string' ? TUNE_VERSION : 'unbundled')
     .configureOutput({
       writeOut: (s) => ctx.out(s),
       writeErr: (s) => ctx.err(s),
