@@ -26,6 +26,14 @@ import { oneLine } from './commands/shared.js';
 /** package.json's version, defined by the bundler (scripts/bundle-options.mjs); absent in the unbundled build. */
 declare const TUNE_VERSION: string | undefined;
 
+/** The bundle's version; the unbundled build (tests, `npm run docs:reference`) reads the checkout's package.json. */
+function programVersion(): string {
+  if (typeof TUNE_VERSION === 'string') return TUNE_VERSION;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('node:fs') as typeof import('node:fs');
+  return (JSON.parse(fs.readFileSync(`${__dirname}/../../../package.json`, 'utf8')) as { version: string }).version;
+}
+
 type Registrar = (program: Command, wiring: { ctx: CliContext; setExit: (code: number) => void }) => void;
 
 /** Each command file and the command names it registers, in the order `tune --help` lists them. */
@@ -59,7 +67,7 @@ const COMMANDS: [names: string[], register: Registrar][] = [
 export function buildProgram(ctx: CliContext, setExit: (code: number) => void, only?: string): Command {
   const program = new Command('tune')
     .description('Plan, apply and roll back Linux kernel network tuning (sysctl) safely.')
-    .version(typeof TUNE_VERSION === 'string' ? TUNE_VERSION : 'unbundled')
+    .version(programVersion())
     .configureOutput({
       writeOut: (s) => ctx.out(s),
       writeErr: (s) => ctx.err(s),
