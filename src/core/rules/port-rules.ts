@@ -1,5 +1,6 @@
 // The ephemeral port range against unprivileged ports, listeners, parity; reserved ports merge, never replace.
 import { parsePortList } from '../sysctl/port-list.js';
+import { DEFAULT_EPHEMERAL_LOW, SERVICE_PORTS } from '../sysctl/service-ports.js';
 import {
   effectiveInt,
   effectiveInts,
@@ -53,7 +54,7 @@ export const portRules: Rule[] = [
       return [
         {
           key: RANGE,
-          message: `the range starts at ${r[0]}, inside the privileged ports; outgoing connections will take ports services expect to bind. Start at 1024 or above (the default is 32768).`,
+          message: `the range starts at ${r[0]}, inside the privileged ports; outgoing connections will take ports services expect to bind. Keep it above the ports this host's services use (the kernel's default starts at ${DEFAULT_EPHEMERAL_LOW}).`,
           evidence: { low: r[0] },
         },
       ];
@@ -78,6 +79,32 @@ export const portRules: Rule[] = [
           key: RANGE,
           message: `listening port(s) ${inside.join(', ')} fall inside ${r[0]}-${r[1]}; a restarted service may find its port taken by an outgoing connection. Add them to net.ipv4.ip_local_reserved_ports (e.g. --set net.ipv4.ip_local_reserved_ports=${inside.join(',')}).`,
           evidence: { range: `${r[0]}-${r[1]}`, listeners: inside.join(',') },
+        },
+      ];
+    },
+  },
+  {
+    id: 'PORT_RANGE_SERVICE_PORTS',
+    severity: 'info',
+    concerns: [RANGE],
+    summary: `A range starting below ${DEFAULT_EPHEMERAL_LOW} covers ports server software listens on by default (a 1024 start covers MySQL, PostgreSQL, Redis...).`,
+    reads: [RESERVED],
+    check: (ctx) => {
+      const r = plannedRange(ctx);
+      if (!r || r[0] >= DEFAULT_EPHEMERAL_LOW) return [];
+      const reserved = parsePortList(effectiveValue(ctx, RESERVED) ?? '');
+      // Ports something listens on now are PORT_RANGE_LISTENER_OVERLAP's (a warning); these are the ones that may.
+      const listening = new Set(ctx.snapshot.env.listeners.map((l) => l.port));
+      const covered = [...SERVICE_PORTS]
+        .filter(([p]) => p >= r[0] && p <= r[1] && p < DEFAULT_EPHEMERAL_LOW && !reserved.has(p) && !listening.has(p))
+        .sort(([a], [b]) => a - b);
+      if (!covered.length) return [];
+      const named = covered.map(([p, what]) => `${p} (${what})`).join(', ');
+      return [
+        {
+          key: RANGE,
+          message: `${r[0]}-${r[1]} covers ports server software listens on by default: ${named}. A service started after an outgoing connection took its port fails to bind (EADDRINUSE): reserve the ones this host serves in net.ipv4.ip_local_reserved_ports, or start the range higher.`,
+          evidence: { range: `${r[0]}-${r[1]}`, servicePorts: covered.map(([p]) => p).join(',') },
         },
       ];
     },

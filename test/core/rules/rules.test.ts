@@ -100,6 +100,13 @@ const cases: Case[] = [
     },
   },
   {
+    rule: 'PORT_RANGE_SERVICE_PORTS',
+    fires: { sets: ['net.ipv4.ip_local_port_range=1024 65535'] },
+    quiet: {
+      sets: ['net.ipv4.ip_local_port_range=16384 65535', 'net.ipv4.ip_local_reserved_ports=24224,26257,27017'],
+    },
+  },
+  {
     rule: 'PORT_RANGE_PARITY',
     fires: { sets: ['net.ipv4.ip_local_port_range=16384 65534'] },
     quiet: { sets: ['net.ipv4.ip_local_port_range=16384 65535'] },
@@ -387,6 +394,28 @@ test('FIN_TIMEOUT_MISJUSTIFIED refuses a fin_timeout justified as shortening TIM
   assert.deepEqual(ruleHits(folk), ['FIN_TIMEOUT_MISJUSTIFIED:refuse']);
   assert.equal(folk.changes[0]?.status, 'refused');
   assert.deepEqual(ruleHits(planOf(snapshotOf(), [], { profiles, use: ['fact'] })), ['FIN_TIMEOUT_SCOPE:info']);
+});
+
+test('PORT_RANGE_SERVICE_PORTS names the default service ports a low range covers, leaving listeners to the warning', () => {
+  const finding = (snap: SnapshotData, ...sets: string[]) =>
+    planOf(snapshotOf(snap), sets).findings.find((f) => f.rule === 'PORT_RANGE_SERVICE_PORTS');
+  const folklore = finding({}, 'net.ipv4.ip_local_port_range=1024 65535');
+  assert.match(
+    folklore?.message ?? '',
+    /^1024-65535 covers .*3306 \(MySQL\/MariaDB\), .*5432 \(PostgreSQL\), .*6379 \(Redis\)/,
+  );
+  assert.match(folklore?.message ?? '', /EADDRINUSE.*ip_local_reserved_ports/);
+  // A listening MySQL is the overlap warning's; a reserved Redis is safe; both leave this list.
+  const judged = finding(
+    listeners(3306),
+    'net.ipv4.ip_local_port_range=1024 65535',
+    'net.ipv4.ip_local_reserved_ports=6379',
+  );
+  assert.doesNotMatch(judged?.message ?? '', /3306|6379/);
+  assert.match(judged?.message ?? '', /5432 \(PostgreSQL\)/);
+  // Ports at or above the kernel's default low end were ephemeral already: never listed.
+  assert.equal(finding({}, 'net.ipv4.ip_local_port_range=32768 65535'), undefined);
+  assert.equal(finding({}, 'net.ipv4.ip_local_port_range=28000 60999'), undefined);
 });
 
 test("RUNTIME_UNPERSISTED and BOUND_MET_AT_BOOT fire on a >N key, and decide the same from a live plan's evidence", () => {
