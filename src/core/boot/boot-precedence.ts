@@ -3,6 +3,7 @@
 // that decided it. systemd-sysctl 252 and procps 4.0.2 `sysctl --system` (sysctl-d-facts.md, checked table).
 import type { ConfigFile } from '../snapshot.js';
 import { kernelWrite, type KernelState } from '../sysctl/kernel-write.js';
+import { keySpec } from '../sysctl/key-catalog.js';
 import { keyToProcPath, procPathToKey, type SysctlKey } from '../sysctl/sysctl-key.js';
 import { valueTokens } from '../sysctl/sysctl-value.js';
 import { byteCompare, loadOrder } from './loader-files.js';
@@ -230,7 +231,12 @@ function runWrites(
     }
     const key = procPathToKey(p.path);
     if (env.exists?.(key) === false || p.path === '') {
-      writes.push({ ...base, key, result: 'absent', errno: 'ENOENT', why: 'the key does not exist on this kernel' });
+      // A child network namespace hides host-wide net keys (tcp_mem, netdev_max_backlog...): the kernel has them.
+      const hidden = env.initialNetns === false && key.startsWith('net.') && keySpec(key)?.scope === 'global';
+      const why = hidden
+        ? "the key is host-wide and hidden in this network namespace (a container's): set it on the host"
+        : 'the key does not exist on this kernel';
+      writes.push({ ...base, key, result: 'absent', errno: 'ENOENT', why });
       return;
     }
     // systemd does not write a value the file already reads back as (WRITE_STRING_FILE_SUPPRESS_REDUNDANT_VIRTUAL),

@@ -95,16 +95,27 @@ export const portRules: Rule[] = [
       const reserved = parsePortList(effectiveValue(ctx, RESERVED) ?? '');
       // Ports something listens on now are PORT_RANGE_LISTENER_OVERLAP's (a warning); these are the ones that may.
       const listening = new Set(ctx.snapshot.env.listeners.map((l) => l.port));
-      const covered = [...SERVICE_PORTS]
-        .filter(([p]) => p >= r[0] && p <= r[1] && p < DEFAULT_EPHEMERAL_LOW && !reserved.has(p) && !listening.has(p))
-        .sort(([a], [b]) => a - b);
+      const covered = [...SERVICE_PORTS].filter(
+        ([p]) => p >= r[0] && p <= r[1] && p < DEFAULT_EPHEMERAL_LOW && !reserved.has(p) && !listening.has(p),
+      );
       if (!covered.length) return [];
-      const named = covered.map(([p, what]) => `${p} (${what})`).join(', ');
+      const SHOWN = 10;
+      const more = covered.length > SHOWN ? ` and ${covered.length - SHOWN} more (the JSON form lists all)` : '';
+      const named = `${covered
+        .slice(0, SHOWN)
+        .map(([p, what]) => `${p} (${what})`)
+        .join(', ')}${more}`;
       return [
         {
           key: RANGE,
           message: `${r[0]}-${r[1]} covers ports server software listens on by default: ${named}. A service started after an outgoing connection took its port fails to bind (EADDRINUSE): reserve the ones this host serves in net.ipv4.ip_local_reserved_ports, or start the range higher.`,
-          evidence: { range: `${r[0]}-${r[1]}`, servicePorts: covered.map(([p]) => p).join(',') },
+          evidence: {
+            range: `${r[0]}-${r[1]}`,
+            servicePorts: covered
+              .map(([p]) => p)
+              .sort((a, b) => a - b)
+              .join(','),
+          },
         },
       ];
     },

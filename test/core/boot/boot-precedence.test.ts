@@ -160,3 +160,22 @@ test('lines that are not assignments are reported as problems with file and line
   );
   assert.equal(m.assignments.get(K)?.value, '3', 'the valid line is still applied');
 });
+
+test('a host-wide net key absent in a child network namespace is hidden there, not missing from the kernel', () => {
+  const files = snapshotOf({
+    config: { '/etc/sysctl.conf': 'net.ipv4.tcp_mem = 1 2 3\nnet.ipv4.no_such = 1\n' },
+  }).config;
+  const why = (initialNetns: boolean) =>
+    modelBoot(files, 'procps', ['net.ipv4.tcp_mem', 'net.ipv4.no_such'], {
+      exists: () => false,
+      initialNetns,
+    }).writes.map((w) => `${w.key}: ${w.result}: ${w.why}`);
+  assert.deepEqual(why(false), [
+    "net.ipv4.tcp_mem: absent: the key is host-wide and hidden in this network namespace (a container's): set it on the host",
+    'net.ipv4.no_such: absent: the key does not exist on this kernel',
+  ]);
+  assert.deepEqual(why(true), [
+    'net.ipv4.tcp_mem: absent: the key does not exist on this kernel',
+    'net.ipv4.no_such: absent: the key does not exist on this kernel',
+  ]);
+});

@@ -404,7 +404,11 @@ test('PORT_RANGE_SERVICE_PORTS names the default service ports a low range cover
     folklore?.message ?? '',
     /^1024-65535 covers .*3306 \(MySQL\/MariaDB\), .*5432 \(PostgreSQL\), .*6379 \(Redis\)/,
   );
-  assert.match(folklore?.message ?? '', /EADDRINUSE.*ip_local_reserved_ports/);
+  assert.match(
+    folklore?.message ?? '',
+    /and 19 more \(the JSON form lists all\)\. .*EADDRINUSE.*ip_local_reserved_ports/,
+  );
+  assert.equal(folklore?.evidence.servicePorts?.toString().split(',').length, 29);
   // A listening MySQL is the overlap warning's; a reserved Redis is safe; both leave this list.
   const judged = finding(
     listeners(3306),
