@@ -1,8 +1,11 @@
 // The read layer against fixture roots laid out like / for kernels this machine does not run.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { modelBoot } from '../../src/core/boot/boot-precedence.js';
+import { readEntry } from '../../src/system/config/sysctl-config-files.js';
 import { readSnapshot } from '../../src/system/snapshot-reader.js';
 import { withFixtureAsync } from '../helpers/fixture-root.js';
 import { planOf, ruleHits } from '../helpers/plan-data.js';
@@ -195,4 +198,30 @@ test('the live host reads without error and reports this kernel', async () => {
   assert.equal(s.kernel.release, os.release());
   assert.equal(s.sysctl['net.core.somaxconn']?.state, 'ok');
   assert.ok(s.env.memTotalKiB && s.env.memTotalKiB > 0);
+});
+
+test('an entry removed between the listing and the read is gone, not unreadable; a dangling symlink stays', async () => {
+  await withFixtureAsync(
+    {
+      release: '6.8.0-50-generic',
+      sysctl: KERNEL_PRESETS['6.8.0-50-generic'] ?? {},
+      files: {
+        '/etc/sysctl.d/40-dangling.conf': { symlink: 'nowhere.conf' },
+        '/etc/sysctl.d/99-tune.conf': 'net.core.somaxconn = 4096\n',
+      },
+    },
+    async (root) => {
+      // The listing saw 99-tune.conf; a racing `tune rollback` removes it before it is read.
+      fs.unlinkSync(path.join(root, 'etc/sysctl.d/99-tune.conf'));
+      assert.equal(readEntry(root, '/etc/sysctl.d', '99-tune.conf'), null);
+      const dangling = readEntry(root, '/etc/sysctl.d', '40-dangling.conf');
+      assert.equal(dangling?.kind, 'symlink');
+      assert.equal(dangling?.error, 'ENOENT', 'a link to nothing is still an entry (it masks in both loaders)');
+      const s = await readSnapshot({ root, now: NOW });
+      assert.deepEqual(
+        s.config.filter((f) => f.dir === '/etc/sysctl.d').map((f) => f.name),
+        ['40-dangling.conf'],
+      );
+    },
+  );
 });
